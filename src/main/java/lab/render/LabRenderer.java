@@ -1,0 +1,92 @@
+package lab.render;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lab.spec.LabSpec;
+import lab.spec.NodeSpec;
+import lab.spec.Role;
+
+/**
+ * Renders a whole lab: {@code vagrant/Vagrantfile} and {@code user-data/<role>.yaml}, one file per role shared by
+ * all its nodes. Where nodes of one role really differ (fleet metadata of different worker groups), each of them
+ * gets {@code user-data/<node>.yaml} instead.
+ */
+public final class LabRenderer {
+    public static final String VAGRANTFILE = "vagrant/Vagrantfile";
+    public static final String USER_DATA_DIR = "user-data";
+
+    private LabRenderer() {
+    }
+
+    /** The rendered files, keyed by path relative to the output directory, in a stable order. */
+    public record Rendered(Map<String, String> files, Map<String, String> userDataOfNode) {
+
+        /** The user-data text of one node, placeholders included. */
+        public String userData(String node) {
+            return files.get(USER_DATA_DIR + "/" + userDataOfNode.get(node));
+        }
+    }
+
+    public static Rendered render(LabSpec spec) {
+        Map<String, String> files = new LinkedHashMap<>();
+        Map<String, String> fileOfNode = new LinkedHashMap<>();
+        for (Role role : Role.values()) {
+            List<NodeSpec> nodes = spec.withRole(role);
+            if (nodes.isEmpty()) {
+                continue;
+            }
+            Map<String, List<NodeSpec>> byBody = new LinkedHashMap<>();
+            for (NodeSpec n : nodes) {
+                byBody.computeIfAbsent(UserDataRenderer.body(spec, n), k -> new ArrayList<>()).add(n);
+            }
+            boolean shared = byBody.size() == 1;
+            for (Map.Entry<String, List<NodeSpec>> e : byBody.entrySet()) {
+                for (NodeSpec n : e.getValue()) {
+                    String file = (shared ? role.id() : n.name()) + ".yaml";
+                    List<NodeSpec> sharing = shared ? e.getValue() : List.of(n);
+                    files.put(USER_DATA_DIR + "/" + file, UserDataRenderer.header(spec, role, sharing) + e.getKey());
+                    fileOfNode.put(n.name(), file);
+                }
+            }
+        }
+        Map<String, String> ordered = new LinkedHashMap<>();
+        ordered.put(VAGRANTFILE, VagrantfileRenderer.render(spec, fileOfNode));
+        ordered.putAll(files);
+        return new Rendered(ordered, fileOfNode);
+    }
+
+    /**
+     * Writes the rendering under {@code out}. Stale user-data files of an earlier rendering (a role that is gone)
+     * are removed, so the directory always equals what the spec renders to.
+     */
+    public static List<Path> write(Rendered r, Path out) {
+        List<Path> written = new ArrayList<>();
+        try {
+            Path userData = out.resolve(USER_DATA_DIR);
+            if (Files.isDirectory(userData)) {
+                try (var stale = Files.list(userData)) {
+                    for (Path p : stale.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                        if (!r.files().containsKey(USER_DATA_DIR + "/" + p.getFileName())) {
+                            Files.delete(p);
+                        }
+                    }
+                }
+            }
+            for (Map.Entry<String, String> e : r.files().entrySet()) {
+                Path p = out.resolve(e.getKey());
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, e.getValue());
+                written.add(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the rendering under " + out + ": " + e.getMessage(), e);
+        }
+        return written;
+    }
+}

@@ -1,0 +1,15 @@
+package lab.spec;
+
+/** A place in a file, 1-based, printed the way compilers and editors understand: {@code file:line:col}. */
+public record Pos(String file, int line, int col) {
+
+    /** The start of a file, for problems that concern the file as a whole. */
+    public static Pos start(String file) {
+        return new Pos(file, 1, 1);
+    }
+
+    @Override
+    public String toString() {
+        return file + ":" + line + ":" + col;
+    }
+}

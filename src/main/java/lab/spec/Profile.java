@@ -1,0 +1,48 @@
+package lab.spec;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Which operating system the user-data is written for. */
+public enum Profile {
+    /** Flatcar Container Linux: etcd through etcd-member.service with ETCD_* variables; no fleet. */
+    FLATCAR("flatcar-stable",
+            "https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_vagrant.json",
+            "/var/lib/flatcar-vagrant/vagrantfile-user-data"),
+    /** Classic CoreOS Container Linux: coreos.etcd2 and coreos.fleet cloud-config. */
+    COREOS("coreos-stable",
+            "https://storage.googleapis.com/stable.release.core-os.net/amd64-usr/current/coreos_production_vagrant.json",
+            "/var/lib/coreos-vagrant/vagrantfile-user-data");
+
+    private final String box;
+    private final String boxUrl;
+    private final String userDataPath;
+
+    Profile(String box, String boxUrl, String userDataPath) {
+        this.box = box;
+        this.boxUrl = boxUrl;
+        this.userDataPath = userDataPath;
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public String defaultBox() {
+        return box;
+    }
+
+    public String defaultBoxUrl() {
+        return boxUrl;
+    }
+
+    /** Where the box's OEM cloud-config looks for the Vagrant-provided user-data. */
+    public String userDataPath() {
+        return userDataPath;
+    }
+
+    public static Optional<Profile> parse(String s) {
+        return Arrays.stream(values()).filter(p -> p.id().equals(s)).findFirst();
+    }
+}

@@ -1,0 +1,10 @@
+package lab.spec;
+
+/** How bad a problem is: errors stop the command, warnings are printed and the command goes on. */
+public enum Severity {
+    ERROR, WARNING;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
