@@ -45,7 +45,11 @@ public final class UserDataRenderer {
         if (spec.update().group() != null) {
             t.line(2, "group: " + YamlScalar.of(spec.update().group()));
         }
-        t.line(1, "units:");
+        // An empty "units:" is a null, which coreos-cloudinit rejects as the wrong type: write it only when needed.
+        boolean anyUnit = node.role() != Role.WORKER || spec.profile() == Profile.COREOS || spec.firewall().enabled();
+        if (anyUnit) {
+            t.line(1, "units:");
+        }
         if (spec.profile() == Profile.FLATCAR) {
             flatcarUnits(t, spec, node);
         } else if (node.role() != Role.WORKER) {

@@ -19,6 +19,10 @@ public final class Problems {
         all.add(new Problem(Severity.WARNING, pos, message));
     }
 
+    public void add(Problem p) {
+        all.add(p);
+    }
+
     public void addAll(List<Problem> problems) {
         all.addAll(problems);
     }

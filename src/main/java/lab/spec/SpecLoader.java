@@ -29,15 +29,20 @@ public final class SpecLoader {
     }
 
     public static Loaded load(Path file, Overrides overrides) {
+        return load(file, file.toString(), overrides);
+    }
+
+    /** @param display the file's name in messages (relative to where the user is) */
+    public static Loaded load(Path file, String display, Overrides overrides) {
         String text;
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
+            throw new BadInputException(display + ": no such file");
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage());
+            throw new BadInputException(display + ": cannot read: " + e.getMessage());
         }
-        return parse(file.toString(), text, overrides);
+        return parse(display, text, overrides);
     }
 
     /** The spec of a lab that has no lab.yaml: 3 members, flatcar, static bootstrap, flags applied. */

@@ -1,0 +1,38 @@
+package lab.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import lab.render.LabRenderer;
+import lab.spec.SpecLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "render", description = "Write the Vagrantfile and the cloud-config user-data of a lab.")
+final class RenderCommand implements Callable<Integer> {
+    @ParentCommand
+    LabCommand top;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    SpecOptions specOptions;
+
+    @Option(names = "--out", paramLabel = "D", defaultValue = ".",
+            description = "Output directory: D/vagrant/Vagrantfile and D/user-data/<role>.yaml (default: .).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        SpecLoader.Loaded loaded = specOptions.load(top.workDir());
+        loaded.warnings().forEach(w -> spec.commandLine().getErr().println(w));
+        Path dir = top.workDir().resolve(out).normalize();
+        for (Path p : LabRenderer.write(LabRenderer.render(loaded.spec()), dir)) {
+            spec.commandLine().getOut().println("wrote " + SpecOptions.display(top.workDir(), p));
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,77 @@
+package lab.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Function;
+import lab.spec.BadInputException;
+import lab.spec.Bootstrap;
+import lab.spec.Overrides;
+import lab.spec.Profile;
+import lab.spec.ProviderKind;
+import lab.spec.SpecLoader;
+import picocli.CommandLine.Option;
+
+/** The options that pick and override a lab spec; shared by every command that works on a lab. */
+final class SpecOptions {
+    static final String SPEC_FILE = "lab.yaml";
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "The lab spec (default: ./lab.yaml when present, else the built-in 3-member lab).")
+    Path file;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The lab's name (default: the spec's, else 'lab').")
+    String name;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "Number of etcd members (replaces the spec's members).")
+    Integer nodes;
+
+    @Option(names = "--profile", paramLabel = "P", description = "flatcar or coreos.")
+    String profile;
+
+    @Option(names = "--bootstrap", paramLabel = "B", description = "static or discovery.")
+    String bootstrap;
+
+    @Option(names = "--provider", paramLabel = "P", description = "local, netns or vagrant.")
+    String provider;
+
+    /** The spec file in effect, if any. */
+    Optional<Path> specFile(Path workDir) {
+        if (file != null) {
+            return Optional.of(workDir.resolve(file));
+        }
+        Path dflt = workDir.resolve(SPEC_FILE);
+        return Files.isRegularFile(dflt) ? Optional.of(dflt) : Optional.empty();
+    }
+
+    SpecLoader.Loaded load(Path workDir) {
+        Overrides o = overrides();
+        return specFile(workDir).map(f -> SpecLoader.load(f, display(workDir, f), o))
+                .orElseGet(() -> SpecLoader.defaults(o));
+    }
+
+    /** A file as the user would name it: relative to where lab runs when it is below, absolute otherwise. */
+    static String display(Path workDir, Path f) {
+        Path abs = f.toAbsolutePath().normalize();
+        return abs.startsWith(workDir) ? workDir.relativize(abs).toString() : abs.toString();
+    }
+
+    Overrides overrides() {
+        if (nodes != null && nodes < 1) {
+            throw new BadInputException("--nodes must be at least 1, got " + nodes);
+        }
+        return new Overrides(name, nodes, parse("--provider", provider, ProviderKind::parse, ProviderKind.values()),
+                parse("--profile", profile, Profile::parse, Profile.values()),
+                parse("--bootstrap", bootstrap, Bootstrap::parse, Bootstrap.values()));
+    }
+
+    static <T extends Enum<T>> T parse(String flag, String value, Function<String, Optional<T>> parser, T[] all) {
+        if (value == null) {
+            return null;
+        }
+        return parser.apply(value).orElseThrow(() -> new BadInputException("unknown " + flag + " \"" + value
+                + "\"; use one of: " + String.join(", ", Arrays.stream(all)
+                .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList())));
+    }
+}
