@@ -73,8 +73,9 @@ final class InitCommand implements java.util.concurrent.Callable<Integer> {
         }
         var out = spec.commandLine().getOut();
         loaded.warnings().forEach(w -> spec.commandLine().getErr().println(w));
-        out.printf("wrote %s: %d member(s), %d prox%s, %d worker(s), profile %s, %s bootstrap, provider %s%n", display,
-                nodes, proxies, proxies == 1 ? "y" : "ies", workers, p.id(), b.id(), k.id());
+        out.printf("wrote %s: %d member%s, %d prox%s, %d worker%s, profile %s, %s bootstrap, provider %s%n", display,
+                nodes, nodes == 1 ? "" : "s", proxies, proxies == 1 ? "y" : "ies", workers, workers == 1 ? "" : "s",
+                p.id(), b.id(), k.id());
         out.println("next: lab validate, lab render, lab up");
         return ExitCode.OK;
     }

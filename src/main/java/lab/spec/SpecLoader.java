@@ -56,7 +56,8 @@ public final class SpecLoader {
         problems.throwIfErrors();
         YamlMap top = YamlMap.of(file, "the top level", root.orElse(null), problems);
 
-        String name = overrides.name() != null ? overrides.name() : top.string("name", DEFAULT_NAME);
+        String nameInFile = top.string("name", DEFAULT_NAME);
+        String name = overrides.name() != null ? overrides.name() : nameInFile;
         ProviderKind provider = choice(top, "provider", ProviderKind::parse, ProviderKind.LOCAL, overrides.provider());
         Profile profile = choice(top, "profile", Profile::parse, Profile.FLATCAR, overrides.profile());
         Bootstrap bootstrap = choice(top, "bootstrap", Bootstrap::parse, Bootstrap.STATIC, overrides.bootstrap());
@@ -124,6 +125,9 @@ public final class SpecLoader {
         } else if (nodes.get() instanceof ScalarNode s && s.getTag().equals(Tag.INT)) {
             top.integer("nodes", 0, 99).ifPresent(n ->
                     decls.add(group(Role.MEMBER, n, "core", java.util.Map.of(), null, null, top.valuePos("nodes"))));
+        } else if (nodes.get() instanceof ScalarNode s) {
+            top.problems().error(top.valuePos("nodes"), "\"nodes\" must be a number of members (nodes: 3) or a list of "
+                    + "nodes, got \"" + s.getValue() + "\"");
         } else {
             for (Node item : top.list("nodes")) {
                 YamlMap n = YamlMap.of(file, "a node of \"nodes\"", item, top.problems());

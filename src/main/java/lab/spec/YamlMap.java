@@ -31,7 +31,7 @@ public final class YamlMap {
         this.file = file;
         this.where = where;
         this.problems = problems;
-        this.pos = YamlText.pos(file, node);
+        this.pos = node == null ? Pos.start(file) : YamlText.pos(file, node);
         if (node instanceof MappingNode mapping) {
             for (NodeTuple t : mapping.getValue()) {
                 String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Start-up of `./lab --help` on a built tree, against the JVM alone (`java -version` with the same flags),
+# measured side by side in one run: median of N runs each. Target: lab under 0.5 s.
+#   bench/startup.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-15}"
+./lab --help >/dev/null   # builds the jar and the CDS archive when needed
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+time_ms() {
+  local s e
+  s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
+  echo $(((e - s) / 1000000))
+}
+flags=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+base=$(for _ in $(seq "$n"); do time_ms java "${flags[@]}" -version; done | median)
+nocds=$(for _ in $(seq "$n"); do time_ms java "${flags[@]}" -jar target/lab.jar --help; done | median)
+lab=$(for _ in $(seq "$n"); do time_ms ./lab --help; done | median)
+printf '%-44s %8s %8s\n' "what (median of $n)" "ms" "ratio"
+printf '%-44s %8s %8s\n' "baseline: java -version (same flags)" "$base" "1.00"
+printf '%-44s %8s %8.2f\n' "java -jar target/lab.jar --help (no CDS)" "$nocds" "$(echo "$nocds / $base" | bc -l)"
+printf '%-44s %8s %8.2f\n' "./lab --help (launcher + AppCDS)" "$lab" "$(echo "$lab / $base" | bc -l)"

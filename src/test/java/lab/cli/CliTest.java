@@ -1,0 +1,125 @@
+package lab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI as a user meets it: output, messages and exit codes, run in-process against a temporary directory. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    Run lab(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new Cli(dir, new PrintWriter(out, true), new PrintWriter(err, true)).run(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEveryCommandWithADescription() {
+        Run r = lab("--help");
+        assertEquals(0, r.code());
+        for (String cmd : List.of("init", "validate", "render", "demo")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+" + cmd + "\\s+\\S.*")), cmd + " in\n" + r.out());
+        }
+    }
+
+    @Test
+    void initThenValidateThenRender() throws IOException {
+        Run init = lab("init", "--nodes", "5", "--workers", "2", "--profile", "coreos");
+        assertEquals(0, init.code(), init.err());
+        assertTrue(Files.readString(dir.resolve("lab.yaml")).contains("nodes: 5"));
+        Run validate = lab("validate");
+        assertEquals(0, validate.code(), validate.out() + validate.err());
+        assertTrue(validate.out().contains("0 error(s), 0 warning(s)"), validate.out());
+        Run render = lab("render", "--out", "out");
+        assertEquals(0, render.code(), render.err());
+        assertTrue(Files.readString(dir.resolve("out/vagrant/Vagrantfile")).contains("\"core-07\""));
+        assertTrue(Files.readString(dir.resolve("out/user-data/worker.yaml")).contains("metadata: role=worker"));
+        assertFalse(Files.exists(dir.resolve("out/user-data/proxy.yaml")));
+    }
+
+    @Test
+    void initRefusesToOverwrite() {
+        assertEquals(0, lab("init").code());
+        Run again = lab("init");
+        assertEquals(2, again.code());
+        assertEquals("lab: lab.yaml already exists; pass --force to overwrite it\n", again.err());
+        assertEquals(0, lab("init", "--force", "--nodes", "1").code());
+    }
+
+    @Test
+    void badSpecGivesOneLinePerProblemAndExit2() throws IOException {
+        Files.writeString(dir.resolve("lab.yaml"), "nodes: 4\nprofile: ubuntu\netcd:\n  pre-vote: maybe\n");
+        Run r = lab("render");
+        assertEquals(2, r.code());
+        assertEquals("""
+                lab.yaml:1:1: warning: 4 members tolerate 1 failure(s), the same as 3: the extra member adds no fault \
+                tolerance (use an odd count)
+                lab.yaml:2:10: error: unknown profile "ubuntu"; use one of: flatcar, coreos
+                lab.yaml:4:13: error: "pre-vote" must be true or false, got "maybe"
+                """, r.err());
+        assertFalse(Files.exists(dir.resolve("vagrant")), "nothing rendered from a bad spec");
+    }
+
+    @Test
+    void validateReportsUserDataProblemsWithLineAndColumn() throws IOException {
+        Files.createDirectories(dir.resolve("user-data"));
+        Files.writeString(dir.resolve("user-data/member.yaml"), """
+                #cloud-config
+                coreos:
+                  etcd2:
+                    heartbeat-interval: fast
+                    proxy: sometimes
+                  units:
+                    - name: etcd2.service
+                      command: launch
+                write_files:
+                  - path: /usr/bin/tool
+                """);
+        Run r = lab("validate", "user-data/member.yaml");
+        assertEquals(2, r.code(), r.out());
+        assertEquals(List.of(
+                "user-data/member.yaml:4:5: warning: incorrect type for \"heartbeat_interval\" (want int)",
+                "user-data/member.yaml:5:5: error: invalid value sometimes",
+                "user-data/member.yaml:8:7: error: invalid value launch",
+                "user-data/member.yaml:10:5: error: file cannot be written to a read-only filesystem",
+                "1 file(s) checked: 3 error(s), 1 warning(s)"), r.out().lines().toList());
+    }
+
+    @Test
+    void validateJsonOutput() throws IOException {
+        Files.writeString(dir.resolve("x.yaml"), "#cloud-config\nbogus: 1\n");
+        Run r = lab("validate", "-o", "json", "x.yaml");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("\"severity\" : \"warning\"") && r.out().contains("\"line\" : 2"), r.out());
+    }
+
+    @Test
+    void unknownFlagIsAUsageError() {
+        Run r = lab("render", "--nodez", "3");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("lab: Unknown options: '--nodez', '3'"), r.err());
+        assertTrue(r.err().contains("--nodes"), "suggests the near option: " + r.err());
+    }
+
+    @Test
+    void missingFileIsBadInput() {
+        Run r = lab("validate", "nope.yaml");
+        assertEquals(2, r.code());
+        assertEquals("lab: nope.yaml: no such file\n", r.err());
+    }
+}
