@@ -1,0 +1,37 @@
+package lab.cli;
+
+import java.util.concurrent.Callable;
+import lab.provider.LabDir;
+import lab.provider.local.LocalLab;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "down", description = "Stop and remove everything of a lab (works after anything was killed).")
+final class DownCommand implements Callable<Integer> {
+    @ParentCommand
+    LabCommand top;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    LabOptions labOptions;
+
+    @Override
+    public Integer call() {
+        String name = labOptions.labName(top.workDir());
+        var out = spec.commandLine().getOut();
+        if (!new LabDir(top.workDir(), name).exists()) {
+            out.println("no lab \"" + name + "\" here: nothing to do");
+            return ExitCode.OK;
+        }
+        LocalLab lab = LocalLab.open(top.workDir(), name, out::println);
+        int processes = (int) lab.state().nodes().stream().filter(n -> n.pid() > 0).count();
+        lab.destroy();
+        out.println("lab \"" + name + "\" is down: " + processes + " process(es) and the daemon stopped, "
+                + SpecOptions.display(top.workDir(), lab.dir().root()) + " removed");
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,58 @@
+package lab.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import lab.provider.NodeState;
+import lab.provider.local.LocalLab;
+import lab.spec.EnvironmentException;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.stream.LogOutputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "etcdctl", description = "Run etcdctl with the lab's endpoints preset: lab etcdctl -- member list.")
+final class EtcdctlCommand implements Callable<Integer> {
+    @ParentCommand
+    LabCommand top;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    LabOptions labOptions;
+
+    @Parameters(paramLabel = "ARGS", arity = "0..*", description = "etcdctl's arguments, after --.")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        LocalLab lab = labOptions.open(top.workDir(), spec.commandLine().getOut());
+        String endpoints = lab.state().members().stream().map(NodeState::clientUrl).collect(Collectors.joining(","));
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoints));
+        cmd.addAll(args);
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        try {
+            // etcdctl's own exit code is passed through.
+            return new ProcessExecutor().command(cmd).environment("ETCDCTL_API", "3")
+                    .redirectOutput(lines(out)).redirectError(lines(err)).execute().getExitValue();
+        } catch (java.io.IOException e) {
+            throw new EnvironmentException("etcdctl is not installed: install Debian's etcd-client (sudo apt-get "
+                    + "install -y etcd-client)", e);
+        }
+    }
+
+    private static LogOutputStream lines(java.io.PrintWriter w) {
+        return new LogOutputStream() {
+            @Override
+            protected void processLine(String line) {
+                w.println(line);
+            }
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package lab.cli;
+
+import java.util.concurrent.Callable;
+import lab.provider.LabDir;
+import lab.provider.LabState;
+import lab.provider.local.Processes;
+import lab.report.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "ls", description = "List the labs in this directory.")
+final class LsCommand implements Callable<Integer> {
+    @ParentCommand
+    LabCommand top;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Table t = new Table("NAME", "PROVIDER", "NODES", "RUNNING", "ADDRESSES", "DAEMON");
+        for (String name : LabDir.list(top.workDir())) {
+            LabState s = new LabDir(top.workDir(), name).read().orElseThrow();
+            long running = s.nodes().stream().filter(n -> Processes.alive(n.pid(), n.startedAt())).count();
+            t.row(name, s.provider().id(), s.nodes().size(), running, "127." + s.block() + ".x.y",
+                    Processes.alive(s.daemonPid(), s.daemonStartedAt()) ? "up" : "down");
+        }
+        spec.commandLine().getOut().print(t);
+        return ExitCode.OK;
+    }
+}

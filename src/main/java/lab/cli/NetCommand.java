@@ -1,0 +1,73 @@
+package lab.cli;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import lab.net.LinkRules;
+import lab.provider.local.LocalLab;
+import lab.provider.local.Network;
+import lab.provider.local.Targets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "net", description = "Network faults between members: partition, isolate, block, delay, heal.")
+final class NetCommand {
+    @ParentCommand
+    LabCommand top;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    LabOptions labOptions;
+
+    private LocalLab lab() {
+        return labOptions.open(top.workDir(), spec.commandLine().getOut());
+    }
+
+    private int report(String what, LinkRules r) {
+        spec.commandLine().getOut().println(what + " (" + r.cut().size() + " link(s) cut, " + r.delays().size()
+                + " delayed node(s))");
+        return ExitCode.OK;
+    }
+
+    @Command(name = "partition", description = "Cut the links between groups: partition core-01,core-02 core-03.")
+    int partition(@Parameters(paramLabel = "GROUP", arity = "2..*", description = "Comma-separated node names.")
+                  List<String> groups) {
+        List<List<String>> g = groups.stream().map(s -> Arrays.stream(s.split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).toList()).toList();
+        return report("partitioned " + String.join(" | ", groups), Network.partition(lab(), g));
+    }
+
+    @Command(name = "isolate", description = "Cut one member (name, leader, follower, random) off from all others.")
+    int isolate(@Parameters(paramLabel = "TARGET") String target) {
+        LocalLab lab = lab();
+        String node = Targets.resolve(lab, target, new Random());
+        return report("isolated " + node, Network.isolate(lab, node));
+    }
+
+    @Command(name = "block", description = "Drop raft messages from one member to another, one direction only.")
+    int block(@Parameters(index = "0", paramLabel = "FROM") String from,
+              @Parameters(index = "1", paramLabel = "TO") String to) {
+        LocalLab lab = lab();
+        String f = Targets.resolve(lab, from, new Random());
+        String t = Targets.resolve(lab, to, new Random());
+        return report("blocked " + f + " -> " + t, Network.block(lab, f, t));
+    }
+
+    @Command(name = "delay", description = "Delay a member's peer traffic: delay core-02 200ms or 200ms±50ms.")
+    int delay(@Parameters(index = "0", paramLabel = "TARGET") String target,
+              @Parameters(index = "1", paramLabel = "DELAY") String delay) {
+        LocalLab lab = lab();
+        String node = Targets.resolve(lab, target, new Random());
+        return report("delayed " + node + " by " + delay, Network.delay(lab, node, delay));
+    }
+
+    @Command(name = "heal", description = "Restore every link and remove every delay.")
+    int heal() {
+        return report("healed", Network.heal(lab()));
+    }
+}

@@ -1,0 +1,92 @@
+package lab.cli;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import lab.provider.local.LocalLab;
+import lab.provider.local.Readiness;
+import lab.provider.local.StatusProbe;
+import lab.spec.BadInputException;
+import lab.spec.Durations;
+import lab.spec.LabSpec;
+import lab.spec.SpecLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "up", description = "Bring a lab up and return when its cluster has a leader and accepts writes.")
+final class UpCommand implements Callable<Integer> {
+    @ParentCommand
+    LabCommand top;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    SpecOptions specOptions;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "60s",
+            description = "How long to wait for a ready cluster (default: 60s).")
+    String waitFor;
+
+    @Option(names = "--keep", description = "Leave the processes running when the cluster does not become ready.")
+    boolean keep;
+
+    @Option(names = "--allow-even", description = "Start an even number of members (no extra fault tolerance).")
+    boolean allowEven;
+
+    @Option(names = "--block", paramLabel = "B", description = "Use loopback addresses 127.B.x.y (default: a free "
+            + "block, the subnet's second octet when free).")
+    Integer block;
+
+    @Override
+    public Integer call() {
+        Duration wait = Durations.flag("--wait", waitFor);
+        SpecLoader.Loaded loaded = specOptions.load(top.workDir());
+        var out = spec.commandLine().getOut();
+        loaded.warnings().forEach(w -> spec.commandLine().getErr().println(w));
+        LabSpec lab = loaded.spec();
+        if (lab.members().size() % 2 == 0 && !allowEven) {
+            throw new BadInputException(lab.members().size() + " members tolerate " + lab.faultTolerance()
+                    + " failure(s), like " + (lab.members().size() - 1) + ": use an odd count, or pass --allow-even "
+                    + "to start it anyway");
+        }
+        long t0 = System.nanoTime();
+        AtomicBoolean done = new AtomicBoolean();
+        LocalLab[] created = new LocalLab[1];
+        // Ctrl-C (or a kill) during bring-up: take down what was started, unless --keep.
+        Thread cleanup = new Thread(() -> {
+            if (!done.get() && !keep && created[0] != null) {
+                created[0].destroy();
+            }
+        }, "lab-up-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            created[0] = LocalLab.create(top.workDir(), lab, block, out::println);
+            Readiness.awaitCluster(created[0], wait);
+        } catch (RuntimeException e) {
+            if (created[0] != null && !keep) {
+                created[0].destroy();
+            } else if (created[0] != null) {
+                out.println("--keep: the lab's processes are left running; `lab down --name " + lab.name()
+                        + "` removes them");
+            }
+            throw e;
+        } finally {
+            done.set(true);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down (Ctrl-C): the hook runs
+            }
+        }
+        out.printf("lab \"%s\" is up in %s: %d member(s) on 127.%d.x.y, state in %s%n", lab.name(),
+                Durations.format(Duration.ofNanos(System.nanoTime() - t0)), lab.members().size(),
+                created[0].state().block(), SpecOptions.display(top.workDir(), created[0].dir().root()));
+        out.print(StatusView.table(StatusProbe.probe(created[0], Duration.ofMillis(800))));
+        out.println("next: lab status, lab etcdctl -- member list -w table, lab node kill leader, lab down");
+        return ExitCode.OK;
+    }
+}

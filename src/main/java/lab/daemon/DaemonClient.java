@@ -1,0 +1,79 @@
+package lab.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import lab.net.LinkRules;
+import lab.provider.LabDir;
+import lab.spec.EnvironmentException;
+
+/** How CLI commands talk to a lab's daemon. */
+public final class DaemonClient {
+    private static final ObjectMapper JSON = LabDir.json();
+    private final String base;
+
+    public DaemonClient(String host, int port) {
+        this.base = "http://" + host + ":" + port;
+    }
+
+    public boolean ping() {
+        try {
+            call("GET", "/ping", null);
+            return true;
+        } catch (EnvironmentException e) {
+            return false;
+        }
+    }
+
+    /** Makes the daemon re-read state.json (after members were added or removed). */
+    public void reload() {
+        call("POST", "/reload", null);
+    }
+
+    public LinkRules rules() {
+        try {
+            return JSON.readValue(call("GET", "/rules", null), LinkRules.class);
+        } catch (IOException e) {
+            throw new EnvironmentException("the lab daemon sent unreadable rules: " + e.getMessage(), e);
+        }
+    }
+
+    public void rules(LinkRules r) {
+        try {
+            call("PUT", "/rules", JSON.writeValueAsBytes(r));
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot send rules to the lab daemon: " + e.getMessage(), e);
+        }
+    }
+
+    public void stop() {
+        call("POST", "/stop", null);
+    }
+
+    private byte[] call(String method, String path, byte[] body) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(5000);
+            c.setRequestMethod(method);
+            if (body != null) {
+                c.setDoOutput(true);
+                try (OutputStream o = c.getOutputStream()) {
+                    o.write(body);
+                }
+            }
+            if (c.getResponseCode() != 200) {
+                throw new EnvironmentException("the lab daemon answered " + c.getResponseCode() + " to " + path);
+            }
+            try (InputStream in = c.getInputStream()) {
+                return in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new EnvironmentException("the lab daemon at " + base + " does not answer (" + e.getMessage()
+                    + "); `lab down` still removes the lab", e);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package lab.net;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Listens on a member's advertised peer address and forwards to the member's real peer listener, applying the
+ * lab's {@link LinkRules}.
+ *
+ * <p>On loopback every connection comes from the same source address and etcd dials its peers in both directions,
+ * so the source address says nothing. etcd's rafthttp names the sender in {@code X-Server-From}; the proxy reads
+ * the first request of each connection for it. Which way the data flows depends on the request: a
+ * {@code GET /raft/stream/...} is opened by the receiver and the listener's member writes raft messages down the
+ * response, everything else ({@code POST} pipeline and snapshot messages) carries data from the dialer. A cut
+ * link {from, to} thus drops exactly the connections carrying messages from {@code from} to {@code to}.
+ */
+public final class PeerProxy implements Closeable {
+    private static final int MAX_HEAD = 16 * 1024;
+    private final String node;
+    private final InetSocketAddress listen;
+    private final InetSocketAddress target;
+    private final Supplier<LinkRules> rules;
+    private final Function<String, String> senderName;
+    private final ServerSocket server;
+    private final Set<Link> links = ConcurrentHashMap.newKeySet();
+
+    /**
+     * One proxied connection. The sender's id is kept raw and resolved to a node name when needed: peers connect
+     * before any member serves its member list, so the name may only become known later.
+     */
+    private final class Link {
+        private final String senderId;
+        private final boolean stream;
+        private final Socket a;
+        private final Socket b;
+
+        Link(String senderId, boolean stream, Socket a, Socket b) {
+            this.senderId = senderId;
+            this.stream = stream;
+            this.a = a;
+            this.b = b;
+        }
+
+        /** The member whose raft messages this connection carries, or null while unknown. */
+        String dataFrom() {
+            String sender = sender();
+            return sender == null ? null : stream ? node : sender;
+        }
+
+        String dataTo() {
+            String sender = sender();
+            return sender == null ? null : stream ? sender : node;
+        }
+
+        private String sender() {
+            return senderId == null ? null : senderName.apply(senderId);
+        }
+
+        void close() {
+            closeQuietly(a);
+            closeQuietly(b);
+        }
+    }
+
+    /**
+     * @param senderName maps a sender (its peer URL from X-Peerurls, or its hex member id from X-Server-From) to a
+     *     node name, or null when unknown
+     */
+    public PeerProxy(String node, InetSocketAddress listen, InetSocketAddress target, Supplier<LinkRules> rules,
+                     Function<String, String> senderName) throws IOException {
+        this.node = node;
+        this.listen = listen;
+        this.target = target;
+        this.rules = rules;
+        this.senderName = senderName;
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(listen);
+        Thread t = new Thread(this::acceptLoop, "proxy-" + node);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public InetSocketAddress listen() {
+        return listen;
+    }
+
+    /** Closes every open connection the current rules forbid; called after each rule change. */
+    public void enforce() {
+        LinkRules r = rules.get();
+        for (Link l : links) {
+            String from = l.dataFrom();
+            if (from != null && r.blocked(from, l.dataTo())) {
+                l.close();
+                links.remove(l);
+            }
+        }
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> handle(s), "proxy-" + node + "-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (server.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void handle(Socket in) {
+        Socket out = null;
+        try {
+            in.setTcpNoDelay(true);
+            in.setSoTimeout(10_000);
+            byte[] head = readHead(in.getInputStream());
+            if (head.length < 4) {
+                closeQuietly(in);
+                return;
+            }
+            in.setSoTimeout(0);
+            String text = new String(head, StandardCharsets.ISO_8859_1);
+            // X-Peerurls (the sender's advertised peer URL) names the sender without asking the cluster;
+            // X-Server-From (its member id) is the fallback.
+            String urls = header(text, "x-peerurls");
+            String id = header(text, "x-server-from");
+            String sender = urls != null ? urls.split(",")[0].trim() : id == null ? null : id.toLowerCase(Locale.ROOT);
+            out = new Socket();
+            Link link = new Link(sender,
+                    text.startsWith("GET /raft/stream/"), in, out);
+            String from = link.dataFrom();
+            if (System.getenv("LAB_DEBUG") != null) {
+                System.err.println(node + " <- " + text.split("\r\n")[0] + " sender=" + sender + " from=" + from
+                        + " to=" + link.dataTo());
+            }
+            if (from != null && rules.get().blocked(from, link.dataTo())) {
+                closeQuietly(in);
+                return;
+            }
+            if (sender == null) {
+                // Probes and member lookups carry no sender. Go's keep-alive pool would later reuse their
+                // connection for raft messages nobody could attribute, so the server must close it after one answer.
+                head = closeAfterResponse(text).getBytes(StandardCharsets.ISO_8859_1);
+            }
+            out.setTcpNoDelay(true);
+            out.connect(target, 2000);
+            links.add(link);
+            out.getOutputStream().write(head);
+            Socket upstream = out;
+            Thread back = new Thread(() -> pump(upstream, in, link), "proxy-" + node + "-back");
+            back.setDaemon(true);
+            back.start();
+            pump(in, out, link);
+        } catch (IOException e) {
+            closeQuietly(in);
+            closeQuietly(out);
+        }
+    }
+
+    /** Copies one direction, holding each chunk back by the delay in force for either end when it was read. */
+    private void pump(Socket from, Socket to, Link link) {
+        byte[] buf = new byte[32 * 1024];
+        AtomicReference<Long> lastDue = new AtomicReference<>(0L);
+        try (InputStream i = from.getInputStream(); OutputStream o = to.getOutputStream()) {
+            int n;
+            while ((n = i.read(buf)) >= 0) {
+                long delayNanos = delayNanos(link);
+                if (delayNanos > 0) {
+                    // Deliver no earlier than read time + delay, and never before the previous chunk (TCP order).
+                    long due = Math.max(lastDue.get(), System.nanoTime() + delayNanos);
+                    lastDue.set(due);
+                    long wait;
+                    while ((wait = due - System.nanoTime()) > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+                o.write(buf, 0, n);
+                o.flush();
+            }
+        } catch (IOException e) {
+            // either side closed: the other pump and the link go too
+        } finally {
+            link.close();
+            links.remove(link);
+        }
+    }
+
+    private long delayNanos(Link link) {
+        LinkRules r = rules.get();
+        if (r.delays().isEmpty()) {
+            return 0;
+        }
+        long total = 0;
+        for (String n : new String[] {link.dataFrom(), link.dataTo(), node}) {
+            var d = n == null ? null : r.delays().get(n);
+            if (d != null) {
+                int jitter = d.get(1);
+                total = Math.max(total, d.get(0) + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextInt(-jitter,
+                        jitter + 1)));
+            }
+        }
+        return Math.max(0, total) * 1_000_000L;
+    }
+
+    private static byte[] readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int state = 0;
+        while (b.size() < MAX_HEAD) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("connection closed before the request head ended");
+            }
+            b.write(c);
+            state = (c == '\r' && (state == 0 || state == 2)) ? state + 1
+                    : (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+            if (state == 4) {
+                return b.toByteArray();
+            }
+        }
+        return b.toByteArray();
+    }
+
+    /** The request head with "Connection: close" instead of whatever connection header it had. */
+    static String closeAfterResponse(String head) {
+        StringBuilder b = new StringBuilder();
+        for (String line : head.substring(0, head.length() - 4).split("\r\n")) {
+            if (!line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
+                b.append(line).append("\r\n");
+            }
+        }
+        return b.append("Connection: close\r\n\r\n").toString();
+    }
+
+    private static String header(String head, String name) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing is best effort
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing is best effort
+        }
+        links.forEach(Link::close);
+        links.clear();
+    }
+}

@@ -1,0 +1,60 @@
+package lab.provider;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import lab.spec.ProviderKind;
+import lab.spec.Role;
+
+/**
+ * A running lab as recorded in {@code .lab/<name>/state.json}: enough to find, fault and tear down every process
+ * of it after the CLI or the daemon was killed.
+ *
+ * @param block the second octet of the lab's loopback addresses (127.block.x.y)
+ * @param userData the rendered user-data of each node, by node name, as the nodes booted with it
+ */
+public record LabState(String name, ProviderKind provider, String specSource, int block, List<NodeState> nodes,
+                       java.util.Map<String, String> userData, long daemonPid, long daemonStartedAt, int daemonPort) {
+
+    public LabState {
+        nodes = List.copyOf(nodes);
+        userData = java.util.Map.copyOf(userData);
+    }
+
+    public Optional<NodeState> node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    /** Nodes that are (or were) voting members or learners, and have not been removed. */
+    public List<NodeState> members() {
+        return nodes.stream().filter(n -> n.role() == Role.MEMBER && n.process() != NodeState.Process.REMOVED)
+                .toList();
+    }
+
+    public LabState with(NodeState changed) {
+        List<NodeState> out = new ArrayList<>();
+        boolean found = false;
+        for (NodeState n : nodes) {
+            if (n.name().equals(changed.name())) {
+                out.add(changed);
+                found = true;
+            } else {
+                out.add(n);
+            }
+        }
+        if (!found) {
+            out.add(changed);
+        }
+        return new LabState(name, provider, specSource, block, out, userData, daemonPid, daemonStartedAt, daemonPort);
+    }
+
+    public LabState withDaemon(long pid, long startedAt, int port) {
+        return new LabState(name, provider, specSource, block, nodes, userData, pid, startedAt, port);
+    }
+
+    public LabState withUserData(String node, String text) {
+        java.util.Map<String, String> m = new java.util.HashMap<>(userData);
+        m.put(node, text);
+        return new LabState(name, provider, specSource, block, nodes, m, daemonPid, daemonStartedAt, daemonPort);
+    }
+}

@@ -1,0 +1,223 @@
+package lab.provider.local;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import lab.etcd.EtcdException;
+import lab.etcd.EtcdHttp;
+import lab.etcd.Member;
+import lab.provider.NodeState;
+import lab.render.NodeEtcd;
+import lab.spec.BadInputException;
+import lab.spec.EnvironmentException;
+import lab.spec.Ipv4;
+import lab.spec.Role;
+import lab.spec.Subnet;
+
+/**
+ * Runtime membership changes, done the way operators grow and repair clusters: add a member through the running
+ * cluster, then start it with {@code initial-cluster-state existing}; remove it through the cluster, then stop it.
+ */
+public final class Membership {
+    private static final Duration CALL = Duration.ofSeconds(5);
+    static final Duration RECONFIG_WAIT = Duration.ofSeconds(15);
+
+    private Membership() {
+    }
+
+    /** The member list as the cluster has it (linearizable), from the first member that answers. */
+    public static List<Member> list(LocalLab lab) {
+        EtcdException last = null;
+        for (String ep : lab.liveEndpoints()) {
+            try {
+                return EtcdHttp.members(ep, Duration.ofSeconds(2));
+            } catch (EtcdException e) {
+                last = e;
+            }
+        }
+        throw new EnvironmentException("no member answered the member list" + (last == null ? " (none runs)"
+                : ": " + last.getMessage()));
+    }
+
+    /**
+     * Adds a member (or learner) named {@code name} (default: the next free core-NN) on the next free address of
+     * the lab subnet, and starts it.
+     */
+    public static String add(LocalLab lab, String name, boolean learner) {
+        String node = name != null ? name : nextName(lab);
+        Optional<NodeState> existing = lab.state().node(node);
+        if (existing.isPresent() && existing.get().process() != NodeState.Process.REMOVED) {
+            throw new BadInputException("node \"" + node + "\" is already in lab \"" + lab.state().name() + "\"");
+        }
+        String specAddress = existing.map(NodeState::specAddress).orElseGet(() -> nextAddress(lab));
+        String address = new LocalAddresses(lab.state().block()).map(specAddress);
+        String peerUrl = "http://" + address + ":2380";
+        // The proxy for the new member's advertised peer URL must exist before anybody dials it.
+        lab.update(new NodeState(node, Role.MEMBER, specAddress, address, NodeEtcd.Kind.MEMBER, 0, 0, "",
+                true, learner, "", NodeState.Process.STOPPED));
+        String userData = lab.state().userData().get(lab.state().members().get(0).name());
+        lab.replaceState(lab.state().withUserData(node, userData));
+        lab.daemon().reload();
+        List<Member> after;
+        try {
+            after = call(lab, ep -> EtcdHttp.addMember(ep, peerUrl, learner, CALL));
+        } catch (RuntimeException e) {
+            // Nothing joined: the lab must not keep a node the cluster does not know.
+            lab.replaceState(existing.map(x -> lab.state().with(x)).orElseGet(() -> without(lab, node)));
+            lab.daemon().reload();
+            throw e;
+        }
+        Member added = after.stream().filter(m -> m.peerUrls().contains(peerUrl)).findFirst()
+                .orElseThrow(() -> new EnvironmentException("the cluster did not list " + node + " after adding it"));
+        String initialCluster = after.stream().map(m -> nameOf(lab, m, node, peerUrl) + "=" + m.peerUrls().get(0))
+                .collect(Collectors.joining(","));
+        NodeState n = lab.node(node);
+        lab.update(new NodeState(node, Role.MEMBER, specAddress, address, n.kind(), 0, 0, Long.toHexString(added.id()),
+                true, learner, initialCluster, NodeState.Process.STOPPED));
+        lab.start(node);
+        lab.log().accept("added " + node + " (" + address + ", id " + Long.toHexString(added.id())
+                + (learner ? ", learner" : "") + ") with initial-cluster-state existing");
+        return node;
+    }
+
+    /** Removes a member through the cluster, then stops it. The last member cannot be removed. */
+    public static void remove(LocalLab lab, String node) {
+        NodeState n = lab.node(node);
+        if (n.role() != Role.MEMBER || n.process() == NodeState.Process.REMOVED) {
+            throw new BadInputException(node + " is not a member of the cluster");
+        }
+        List<Member> members = list(lab);
+        if (members.size() <= 1) {
+            throw new BadInputException("cannot remove " + node + ": it is the last member (an etcd cluster needs at "
+                    + "least one; `lab down` removes the whole lab)");
+        }
+        Member m = memberOf(lab, members, n);
+        call(lab, ep -> {
+            EtcdHttp.removeMember(ep, m.id(), CALL);
+            return null;
+        });
+        lab.stop(node);
+        lab.update(lab.node(node).withProcess(0, 0, NodeState.Process.REMOVED));
+        lab.daemon().reload();
+        lab.log().accept("removed " + node + " (id " + Long.toHexString(m.id()) + ")");
+    }
+
+    public static void promote(LocalLab lab, String node) {
+        NodeState n = lab.node(node);
+        Member m = memberOf(lab, list(lab), n);
+        if (!m.learner()) {
+            throw new BadInputException(node + " is a voting member already, not a learner");
+        }
+        call(lab, ep -> {
+            EtcdHttp.promoteMember(ep, m.id(), CALL);
+            return null;
+        });
+        lab.update(lab.node(node).withMember(Long.toHexString(m.id()), false));
+        lab.log().accept("promoted " + node + " to a voting member");
+    }
+
+    /** Remove, wipe, add again under the same name and address with a fresh data directory (a new member id). */
+    public static void replace(LocalLab lab, String node) {
+        remove(lab, node);
+        lab.deleteData(node);
+        add(lab, node, false);
+    }
+
+    private static Member memberOf(LocalLab lab, List<Member> members, NodeState n) {
+        String url = "http://" + n.address() + ":2380";
+        return members.stream().filter(m -> m.peerUrls().contains(url)).findFirst()
+                .orElseThrow(() -> new BadInputException(n.name() + " is not in the cluster's member list"));
+    }
+
+    private static String nameOf(LocalLab lab, Member m, String newNode, String newPeerUrl) {
+        if (m.peerUrls().contains(newPeerUrl)) {
+            return newNode;
+        }
+        if (!m.name().isEmpty()) {
+            return m.name();
+        }
+        String host = m.peerUrls().get(0).replaceAll("^http://|:\\d+$", "");
+        return lab.byAddress(host).map(NodeState::name).orElse(Long.toHexString(m.id()));
+    }
+
+    private static lab.provider.LabState without(LocalLab lab, String node) {
+        var s = lab.state();
+        return new lab.provider.LabState(s.name(), s.provider(), s.specSource(), s.block(),
+                s.nodes().stream().filter(n -> !n.name().equals(node)).toList(), s.userData(), s.daemonPid(),
+                s.daemonStartedAt(), s.daemonPort());
+    }
+
+    /**
+     * Runs a membership call against the first member that answers. etcd's strict reconfiguration check refuses
+     * changes ("unhealthy cluster") until every member has been connected for a few seconds (after a restart or a
+     * heal); that refusal is waited out, up to {@link #RECONFIG_WAIT}.
+     */
+    private static <T> T call(LocalLab lab, java.util.function.Function<String, T> f) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<RuntimeException> last = new AtomicReference<>();
+        try {
+            Awaitility.await("the cluster to accept a membership change").atMost(RECONFIG_WAIT)
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> {
+                        try {
+                            result.set(callOnce(lab, f));
+                            return true;
+                        } catch (EnvironmentException e) {
+                            last.set(e);
+                            if (!e.getMessage().contains("unhealthy cluster")) {
+                                throw e;
+                            }
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw last.get();
+        }
+        return result.get();
+    }
+
+    private static <T> T callOnce(LocalLab lab, java.util.function.Function<String, T> f) {
+        EtcdException last = null;
+        for (String ep : lab.liveEndpoints()) {
+            try {
+                return f.apply(ep);
+            } catch (EtcdException e) {
+                last = e;
+                if (!e.getMessage().contains("no answer") && !e.getMessage().contains("Connection refused")) {
+                    break;
+                }
+            }
+        }
+        throw new EnvironmentException("the cluster refused the membership change" + (last == null
+                ? " (no member runs)" : ": " + last.getMessage()));
+    }
+
+    private static String nextName(LocalLab lab) {
+        Set<String> used = lab.state().nodes().stream().map(NodeState::name).collect(Collectors.toSet());
+        for (int i = 1; ; i++) {
+            String n = String.format("core-%02d", i);
+            if (!used.contains(n)) {
+                return n;
+            }
+        }
+    }
+
+    private static String nextAddress(LocalLab lab) {
+        Set<Long> used = new HashSet<>();
+        lab.state().nodes().forEach(n -> used.add(Ipv4.parse(n.specAddress()).orElseThrow()));
+        long first = lab.state().nodes().stream().mapToLong(n -> Ipv4.parse(n.specAddress()).orElseThrow()).min()
+                .orElseThrow();
+        Subnet s = Subnet.parse(Ipv4.format(first & 0xFFFFFF00L) + "/24").orElseThrow();
+        for (long a = first; a < s.broadcast(); a++) {
+            if (!used.contains(a)) {
+                return Ipv4.format(a);
+            }
+        }
+        throw new EnvironmentException("no free address left next to the lab's nodes for a new member");
+    }
+}

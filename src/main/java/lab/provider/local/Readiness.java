@@ -1,0 +1,112 @@
+package lab.provider.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import lab.etcd.EtcdHttp;
+import lab.etcd.MemberStatus;
+import lab.provider.NodeState;
+import lab.spec.EnvironmentException;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/** Waiting for a lab to be ready, with named timeouts and a fail-fast when a process died. */
+public final class Readiness {
+    private static final Duration PROBE = Duration.ofMillis(500);
+
+    private Readiness() {
+    }
+
+    static void awaitDaemon(Path info, Processes.Started p, Path log) {
+        try {
+            Awaitility.await("the lab daemon to listen").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(25))
+                    .failFast("the lab daemon exited", () -> !Processes.alive(p.pid(), p.startedAt()))
+                    .until(() -> Files.exists(info));
+        } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            throw new EnvironmentException("the lab daemon did not start: " + e.getMessage() + "\n" + tail(log, 15));
+        }
+    }
+
+    /**
+     * Returns once every member agrees on one leader, a linearizable write succeeds and every member is healthy;
+     * otherwise says which member is not ready and shows the end of its log.
+     */
+    public static void awaitCluster(LocalLab lab, Duration timeout) {
+        AtomicReference<String> notReady = new AtomicReference<>("no member answered yet");
+        List<NodeState> members = lab.state().members().stream()
+                .filter(n -> n.process() == NodeState.Process.RUNNING).toList();
+        try {
+            Awaitility.await("the cluster to elect a leader and accept writes").atMost(timeout)
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .failFast("a member exited", () -> members.stream().anyMatch(n -> {
+                        boolean dead = !Processes.alive(n.pid(), n.startedAt());
+                        if (dead) {
+                            notReady.set(n.name() + " exited");
+                        }
+                        return dead;
+                    }))
+                    .until(() -> ready(members, notReady));
+        } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            String who = notReady.get();
+            String node = who.contains(" ") ? who.substring(0, who.indexOf(' ')) : who;
+            Path log = lab.dir().log(node);
+            throw new EnvironmentException("the cluster was not ready within " + timeout.toSeconds() + " s: " + who
+                    + (Files.exists(log) ? "\nlast lines of " + log + ":\n" + tail(log, 15) : ""));
+        }
+    }
+
+    private static boolean ready(List<NodeState> members, AtomicReference<String> notReady) {
+        long leader = -1;
+        for (NodeState n : members) {
+            MemberStatus s;
+            try {
+                s = EtcdHttp.status(n.clientUrl(), PROBE);
+            } catch (RuntimeException e) {
+                notReady.set(n.name() + " does not answer on " + n.clientUrl());
+                return false;
+            }
+            if (s.leaderId() == 0 || (leader != -1 && s.leaderId() != leader)) {
+                notReady.set(n.name() + " knows no leader yet (or another one)");
+                return false;
+            }
+            leader = s.leaderId();
+        }
+        try {
+            EtcdHttp.put(members.get(0).clientUrl(), "/lab/ready", Long.toString(System.currentTimeMillis()), PROBE);
+        } catch (RuntimeException e) {
+            notReady.set(members.get(0).name() + " cannot write yet: " + e.getMessage());
+            return false;
+        }
+        for (NodeState n : members) {
+            if (!EtcdHttp.healthy(n.clientUrl(), PROBE)) {
+                notReady.set(n.name() + " is not healthy yet (no linearizable read)");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The last {@code lines} lines of a log, for messages. */
+    static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+
+    static Optional<Long> leaderOf(NodeState n) {
+        try {
+            long l = EtcdHttp.status(n.clientUrl(), PROBE).leaderId();
+            return l == 0 ? Optional.empty() : Optional.of(l);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
