@@ -1,30 +1,100 @@
 package lab.cli;
 
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import lab.render.LabRenderer;
+import lab.etcd.EtcdHttp;
+import lab.etcd.MemberStatus;
+import lab.provider.ClusterStatus;
+import lab.provider.NodeState;
+import lab.provider.local.Elections;
+import lab.provider.local.LocalLab;
+import lab.provider.local.Readiness;
+import lab.provider.local.StatusProbe;
 import lab.spec.Overrides;
 import lab.spec.SpecLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", description = "Bring up 3 local members, kill the leader, narrate the election, tear down.")
 final class DemoCommand implements Callable<Integer> {
+    private static final Duration CALL = Duration.ofSeconds(2);
+
+    @ParentCommand
+    LabCommand top;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--name", defaultValue = "demo", description = "The demo lab's name (default: demo).")
+    String name;
+
+    @Option(names = "--keep", description = "Leave the lab running at the end (remove it with lab down --name demo).")
+    boolean keep;
+
+    private long t0;
+    private PrintWriter out;
+
+    private void say(String what) {
+        out.printf("t+%5.2fs  %s%n", (System.nanoTime() - t0) / 1e9, what);
+        out.flush();
+    }
+
     @Override
     public Integer call() {
-        // Until the local provider exists this shows the lab the demo will bring up, and says so.
-        var out = spec.commandLine().getOut();
-        var lab = SpecLoader.defaults(Overrides.none()).spec();
-        var rendered = LabRenderer.render(lab);
-        out.println("The demo lab: " + lab.members().size() + " members, profile " + lab.profile().id()
-                + ", static bootstrap. Its member user-data:");
+        out = spec.commandLine().getOut();
+        var lab = SpecLoader.defaults(new Overrides(name, 3, null, null, null)).spec();
+        out.println("lab demo: a 3-member etcd cluster on this machine, its leader killed, and what etcd does about "
+                + "it.");
         out.println();
-        out.println(rendered.userData(lab.members().get(0).name()));
-        out.println("The demo will: start these members as etcd processes on loopback, show status, kill the leader,");
-        out.println("narrate the election, restart the old leader, show it rejoin, and tear the lab down.");
-        out.println("That needs the local provider, which is not built yet: nothing was started.");
+        t0 = System.nanoTime();
+        say("bringing up core-01, core-02, core-03: one etcd each on its own loopback address, configured by the "
+                + "rendered member user-data (static bootstrap, no discovery token)");
+        LocalLab l = LocalLab.create(top.workDir(), lab, null, s -> { });
+        try {
+            run(l);
+        } finally {
+            if (keep) {
+                out.println("--keep: the lab stays up; `lab down --name " + name + "` removes it");
+            } else {
+                l.destroy();
+                say("torn down: every process stopped by PID, " + SpecOptions.display(top.workDir(), l.dir().root())
+                        + " removed");
+            }
+        }
+        out.printf("demo done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return ExitCode.OK;
+    }
+
+    private void run(LocalLab l) {
+        Readiness.awaitCluster(l, Duration.ofSeconds(30));
+        ClusterStatus s = StatusProbe.probe(l, Duration.ofMillis(500));
+        say("cluster ready: leader " + s.leader().orElse("?") + ", term " + s.term());
+        out.print(StatusView.table(s));
+        say("3 members, " + s.needed() + " needed for quorum: losing one leaves 2, so the cluster stays available");
+        String old = s.leader().orElseThrow();
+        NodeState oldNode = l.node(old);
+        long rev = EtcdHttp.put(oldNode.clientUrl(), "/demo/greeting", "hello", CALL);
+        say("wrote /demo/greeting = hello through " + old + " (revision " + rev + ")");
+        long killedAt = System.nanoTime();
+        l.kill(old);
+        say("killed " + old + " (the leader) with SIGKILL: no goodbye, mid-heartbeat");
+        Elections.Leader next = Elections.awaitNewLeader(l, old, killedAt, Duration.ofSeconds(15));
+        say("new leader " + next.node() + ", term " + next.term() + ", elected "
+                + String.format("%.2f s", next.after().toNanos() / 1e9) + " after the kill (election timeout "
+                + "1000 ms plus a randomized wait)");
+        long during = EtcdHttp.put(l.node(next.node()).clientUrl(), "/demo/during", "still writable", CALL);
+        say("wrote /demo/during with " + old + " down: ok (revision " + during + "); 2 of 3 is a majority");
+        l.start(old);
+        say("restarted " + old + " with its data directory");
+        Readiness.awaitCluster(l, Duration.ofSeconds(15));
+        MemberStatus back = EtcdHttp.status(oldNode.clientUrl(), CALL);
+        String seen = EtcdHttp.get(oldNode.clientUrl(), "/demo/during", CALL).orElse("(missing)");
+        say(old + " rejoined as a follower with the same member id " + MemberStatus.hex(back.memberId())
+                + (MemberStatus.hex(back.memberId()).equals(oldNode.memberId()) ? "" : " (was " + oldNode.memberId()
+                + ")") + " and caught up: it reads /demo/during = " + seen + " at revision " + back.revision());
+        out.print(StatusView.table(StatusProbe.probe(l, Duration.ofMillis(500))));
     }
 }

@@ -5,13 +5,14 @@ import lab.provider.local.LocalLab;
 import lab.spec.Overrides;
 import lab.spec.SpecLoader;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** Picks the running lab a command works on: --name, else the name in lab.yaml (or -f), else "lab". */
 final class LabOptions {
-    @Option(names = "--name", paramLabel = "NAME", description = "The lab (default: the name in ./lab.yaml, else 'lab').")
+    @Option(names = "--name", paramLabel = "NAME", scope = ScopeType.INHERIT, description = "The lab (default: the name in ./lab.yaml, else 'lab').")
     String name;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The lab spec whose name to use.")
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", scope = ScopeType.INHERIT, description = "The lab spec whose name to use.")
     Path file;
 
     String labName(Path workDir) {

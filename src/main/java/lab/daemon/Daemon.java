@@ -69,12 +69,21 @@ public final class Daemon {
             stopped.countDown();
         });
         http.start();
+        DiscoveryService discovery = null;
+        if (state.discovery()) {
+            String at = new lab.provider.local.LocalAddresses(state.block()).map(state.hostSpecAddress());
+            discovery = new DiscoveryService(at, lab.render.EtcdEnv.DISCOVERY_PORT, state.name(),
+                    state.members().size());
+        }
         Path info = dir.root().resolve("daemon.json");
         Files.writeString(dir.root().resolve("daemon.json.tmp"), JSON.writeValueAsString(Map.of(
                 "pid", ProcessHandle.current().pid(), "port", http.getAddress().getPort())));
         Files.move(dir.root().resolve("daemon.json.tmp"), info, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         stopped.await();
         http.stop(0);
+        if (discovery != null) {
+            discovery.stop();
+        }
         proxies.values().forEach(PeerProxy::close);
     }
 

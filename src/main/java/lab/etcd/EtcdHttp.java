@@ -63,6 +63,28 @@ public final class EtcdHttp {
         }
     }
 
+    /** etcd's /health endpoint (answered through v2 proxies too): true when it reports a healthy cluster. */
+    public static boolean httpHealth(String endpoint, Duration timeout) {
+        HttpURLConnection c = null;
+        try {
+            c = (HttpURLConnection) URI.create(endpoint + "/health").toURL().openConnection();
+            c.setConnectTimeout((int) timeout.toMillis());
+            c.setReadTimeout((int) timeout.toMillis());
+            if (c.getResponseCode() != 200) {
+                return false;
+            }
+            try (InputStream in = c.getInputStream()) {
+                return JSON.readTree(in).path("health").asText().equals("true");
+            }
+        } catch (IOException e) {
+            return false;
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
+        }
+    }
+
     /** A linearizable write; returns the store revision after it. */
     public static long put(String endpoint, String key, String value, Duration timeout) {
         ObjectNode body = JSON.createObjectNode().put("key", b64(key)).put("value", b64(value));

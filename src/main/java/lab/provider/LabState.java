@@ -11,9 +11,12 @@ import lab.spec.Role;
  * of it after the CLI or the daemon was killed.
  *
  * @param block the second octet of the lab's loopback addresses (127.block.x.y)
+ * @param hostSpecAddress the host's address on the lab network (the subnet's .1), where discovery is served
+ * @param discovery whether the members bootstrap through the lab's discovery service
  * @param userData the rendered user-data of each node, by node name, as the nodes booted with it
  */
-public record LabState(String name, ProviderKind provider, String specSource, int block, List<NodeState> nodes,
+public record LabState(String name, ProviderKind provider, String specSource, int block, String hostSpecAddress,
+                       boolean discovery, List<NodeState> nodes,
                        java.util.Map<String, String> userData, long daemonPid, long daemonStartedAt, int daemonPort) {
 
     public LabState {
@@ -45,16 +48,16 @@ public record LabState(String name, ProviderKind provider, String specSource, in
         if (!found) {
             out.add(changed);
         }
-        return new LabState(name, provider, specSource, block, out, userData, daemonPid, daemonStartedAt, daemonPort);
+        return new LabState(name, provider, specSource, block, hostSpecAddress, discovery, out, userData, daemonPid, daemonStartedAt, daemonPort);
     }
 
     public LabState withDaemon(long pid, long startedAt, int port) {
-        return new LabState(name, provider, specSource, block, nodes, userData, pid, startedAt, port);
+        return new LabState(name, provider, specSource, block, hostSpecAddress, discovery, nodes, userData, pid, startedAt, port);
     }
 
     public LabState withUserData(String node, String text) {
         java.util.Map<String, String> m = new java.util.HashMap<>(userData);
         m.put(node, text);
-        return new LabState(name, provider, specSource, block, nodes, m, daemonPid, daemonStartedAt, daemonPort);
+        return new LabState(name, provider, specSource, block, hostSpecAddress, discovery, nodes, m, daemonPid, daemonStartedAt, daemonPort);
     }
 }

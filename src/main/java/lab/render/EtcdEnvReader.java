@@ -37,6 +37,8 @@ public final class EtcdEnvReader {
             Map<String, String> env = new LinkedHashMap<>();
             m.forEach((k, v) -> env.put("ETCD_" + k.toString().toUpperCase(Locale.ROOT).replace('-', '_'),
                     specifiers(String.valueOf(v), hostname)));
+            // etcd2 always served the v2 API (fleet and etcd2 proxies need it); etcd 3.4 serves it only when asked.
+            env.putIfAbsent("ETCD_ENABLE_V2", "true");
             return new NodeEtcd("on".equals(env.get("ETCD_PROXY")) ? NodeEtcd.Kind.V2_PROXY : NodeEtcd.Kind.MEMBER,
                     env);
         }

@@ -86,8 +86,6 @@ public final class LocalLab {
         });
         LocalAddresses addresses = Blocks.claim(workDir, spec, block);
         LabRenderer.Rendered rendered = LabRenderer.render(spec);
-        List<String> known = new ArrayList<>(spec.nodes().stream().map(NodeSpec::address).toList());
-        known.add(Ipv4.format(spec.subnet().hostAddress()));
         List<NodeState> nodes = new ArrayList<>();
         Map<String, String> userData = new HashMap<>();
         for (NodeSpec n : spec.nodes()) {
@@ -97,16 +95,26 @@ public final class LocalLab {
             nodes.add(new NodeState(n.name(), n.role(), n.address(), local, e.kind(), 0, 0, "", false, false, "",
                     NodeState.Process.NONE));
         }
-        LabState s = new LabState(spec.name(), spec.provider(), spec.source(), addresses.block(), nodes, userData, 0,
-                0, 0);
+        LabState s = new LabState(spec.name(), spec.provider(), spec.source(), addresses.block(),
+                Ipv4.format(spec.subnet().hostAddress()), spec.bootstrap() == lab.spec.Bootstrap.DISCOVERY, nodes,
+                userData, 0, 0, 0);
         dir.write(s);
         LocalLab lab = new LocalLab(dir, s, log);
         try {
-            lab.startDaemon();
+            // etcd spends its first ~2 s checking whether its peers already form a cluster and retries them
+            // afterwards, so the members start while the daemon's JVM (and with it the peer proxies) comes up.
+            Processes.Started daemon = lab.spawnDaemon();
+            if (s.discovery()) {
+                // etcd's discovery client backs off 2 s after a refused connection: let the service listen first.
+                lab.awaitDaemon(daemon);
+            }
             for (NodeState n : lab.state.nodes()) {
                 if (n.hasEtcd()) {
                     lab.start(n.name());
                 }
+            }
+            if (!s.discovery()) {
+                lab.awaitDaemon(daemon);
             }
         } catch (RuntimeException e) {
             lab.destroy();
@@ -117,14 +125,18 @@ public final class LocalLab {
         return lab;
     }
 
-    private void startDaemon() {
-        Path info = dir.root().resolve("daemon.json");
+    private Processes.Started spawnDaemon() {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xss512k", "-cp", System.getProperty("java.class.path"), "lab.Main", "daemon",
-                "--dir", dir.root().toAbsolutePath().toString(), "--host", hostAddress());
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-cp", System.getProperty("java.class.path"),
+                "lab.Main", "daemon", "--dir", dir.root().toAbsolutePath().toString(), "--host", hostAddress());
         Processes.Started p = Processes.start(cmd, Map.of(), dir.daemonLog());
         state = state.withDaemon(p.pid(), p.startedAt(), 0);
         dir.write(state);
+        return p;
+    }
+
+    private void awaitDaemon(Processes.Started p) {
+        Path info = dir.root().resolve("daemon.json");
         Readiness.awaitDaemon(info, p, dir.daemonLog());
         try {
             int port = LabDir.json().readTree(info.toFile()).path("port").asInt();
@@ -144,6 +156,7 @@ public final class LocalLab {
         NodeEtcd etcd = EtcdEnvReader.read(state.userData().get(n.name()), n.specAddress(), n.name());
         LocalAddresses addresses = new LocalAddresses(state.block());
         List<String> known = new ArrayList<>(state.nodes().stream().map(NodeState::specAddress).toList());
+        known.add(state.hostSpecAddress());
         Map<String, String> env = EtcdLaunch.env(etcd, addresses, known, dir.dataDir(n.name()).toString());
         if (n.joined()) {
             env.put("ETCD_INITIAL_CLUSTER", n.initialCluster());

@@ -148,7 +148,8 @@ public final class Membership {
 
     private static lab.provider.LabState without(LocalLab lab, String node) {
         var s = lab.state();
-        return new lab.provider.LabState(s.name(), s.provider(), s.specSource(), s.block(),
+        return new lab.provider.LabState(s.name(), s.provider(), s.specSource(), s.block(), s.hostSpecAddress(),
+                s.discovery(),
                 s.nodes().stream().filter(n -> !n.name().equals(node)).toList(), s.userData(), s.daemonPid(),
                 s.daemonStartedAt(), s.daemonPort());
     }

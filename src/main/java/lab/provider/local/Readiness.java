@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import lab.etcd.EtcdHttp;
 import lab.etcd.MemberStatus;
 import lab.provider.NodeState;
+import lab.render.NodeEtcd;
+import lab.spec.Role;
 import lab.spec.EnvironmentException;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -40,17 +42,21 @@ public final class Readiness {
         AtomicReference<String> notReady = new AtomicReference<>("no member answered yet");
         List<NodeState> members = lab.state().members().stream()
                 .filter(n -> n.process() == NodeState.Process.RUNNING).toList();
+        List<NodeState> proxies = lab.state().nodes().stream().filter(n -> n.role() == Role.PROXY)
+                .filter(n -> n.process() == NodeState.Process.RUNNING).toList();
         try {
             Awaitility.await("the cluster to elect a leader and accept writes").atMost(timeout)
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                    .failFast("a member exited", () -> members.stream().anyMatch(n -> {
+                    .failFast("a process exited", () -> java.util.stream.Stream.concat(members.stream(),
+                            proxies.stream()).anyMatch(n -> {
                         boolean dead = !Processes.alive(n.pid(), n.startedAt());
                         if (dead) {
                             notReady.set(n.name() + " exited");
                         }
                         return dead;
                     }))
-                    .until(() -> ready(members, notReady));
+                    .until(() -> ready(members, notReady) && proxiesServe(proxies, notReady));
+            recordMemberIds(lab);
         } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
             String who = notReady.get();
             String node = who.contains(" ") ? who.substring(0, who.indexOf(' ')) : who;
@@ -89,6 +95,31 @@ public final class Readiness {
             }
         }
         return true;
+    }
+
+    /** Proxies serve clients: a gateway passes a linearizable read through, an etcd2 proxy answers /health. */
+    private static boolean proxiesServe(List<NodeState> proxies, AtomicReference<String> notReady) {
+        for (NodeState n : proxies) {
+            boolean ok = n.kind() == NodeEtcd.Kind.V2_PROXY ? EtcdHttp.httpHealth(n.clientUrl(), PROBE)
+                    : EtcdHttp.healthy(n.clientUrl(), PROBE);
+            if (!ok) {
+                notReady.set(n.name() + " (proxy) does not pass requests to the members yet");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes each running member's id into the lab state (names leaders in status and narration). */
+    static void recordMemberIds(LocalLab lab) {
+        for (NodeState n : lab.state().members()) {
+            try {
+                MemberStatus s = EtcdHttp.status(n.clientUrl(), PROBE);
+                lab.update(lab.node(n.name()).withMember(Long.toHexString(s.memberId()), s.learner()));
+            } catch (RuntimeException e) {
+                // not running: keeps the id it had
+            }
+        }
     }
 
     /** The last {@code lines} lines of a log, for messages. */

@@ -16,6 +16,7 @@ import lab.net.LinkRules;
 import lab.provider.ClusterStatus;
 import lab.provider.NodeState;
 import lab.provider.NodeStatus;
+import lab.render.NodeEtcd;
 import lab.spec.Role;
 
 /**
@@ -103,7 +104,8 @@ public final class StatusProbe {
         }
         if (n.role() != Role.MEMBER) {
             // proxies and gateways: healthy when a linearizable read through them succeeds
-            boolean ok = n.kind() != lab.render.NodeEtcd.Kind.V2_PROXY && EtcdHttp.healthy(n.clientUrl(), timeout);
+            boolean ok = n.kind() == NodeEtcd.Kind.V2_PROXY ? EtcdHttp.httpHealth(n.clientUrl(), timeout)
+                    : EtcdHttp.healthy(n.clientUrl(), timeout);
             return new Object[] {null, ok, ""};
         }
         try {

@@ -1,0 +1,122 @@
+package lab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import lab.provider.LabDir;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+
+/** The local provider through the real ./lab launcher, as separate processes, the way users and CI run it. */
+class LocalCliIT {
+    @TempDir
+    Path dir;
+
+    ProcessResult lab(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(LauncherIT.LAB.toString());
+        cmd.addAll(List.of(args));
+        return new ProcessExecutor().command(cmd).directory(dir.toFile()).environment(env).readOutput(true)
+                .redirectErrorStream(true).timeout(120, TimeUnit.SECONDS).execute();
+    }
+
+    ProcessResult lab(String... args) throws Exception {
+        return lab(Map.of(), args);
+    }
+
+    @AfterEach
+    void down() throws Exception {
+        for (String name : LabDir.list(dir)) {
+            lab("down", "--name", name);
+        }
+    }
+
+    private List<long[]> pids(String name) throws Exception {
+        JsonNode s = LabDir.json().readTree(dir.resolve(".lab").resolve(name).resolve("state.json").toFile());
+        List<long[]> out = new ArrayList<>();
+        s.path("nodes").forEach(n -> out.add(new long[] {n.path("pid").asLong(), n.path("startedAt").asLong()}));
+        out.add(new long[] {s.path("daemonPid").asLong(), s.path("daemonStartedAt").asLong()});
+        return out;
+    }
+
+    private static boolean alive(long[] p) {
+        return ProcessHandle.of(p[0]).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L) == p[1])
+                .isPresent();
+    }
+
+    @Test
+    void upStatusEtcdctlAndDownAfterTheDaemonWasKilled() throws Exception {
+        ProcessResult up = lab("up", "--name", "cli");
+        assertEquals(0, up.getExitValue(), up.outputUTF8());
+        assertTrue(up.outputUTF8().contains("quorum: yes (3/3 healthy, 2 needed)"), up.outputUTF8());
+        ProcessResult status = lab("status", "--name", "cli", "-o", "json");
+        JsonNode json = LabDir.json().readTree(status.outputUTF8());
+        assertTrue(json.path("quorum").asBoolean(), status.outputUTF8());
+        assertEquals(3, json.path("nodes").size());
+        ProcessResult members = lab("etcdctl", "--name", "cli", "--", "member", "list");
+        assertEquals(0, members.getExitValue(), members.outputUTF8());
+        assertEquals(3, members.outputUTF8().lines().filter(l -> l.contains(", started, core-0")).count(),
+                members.outputUTF8());
+        List<long[]> pids = pids("cli");
+        assertTrue(pids.stream().allMatch(LocalCliIT::alive));
+        ProcessHandle.of(pids.get(pids.size() - 1)[0]).orElseThrow().destroyForcibly(); // SIGKILL the daemon
+        ProcessResult down = lab("down", "--name", "cli");
+        assertEquals(0, down.getExitValue(), down.outputUTF8());
+        for (long[] p : pids) {
+            assertFalse(alive(p), "pid " + p[0] + " survived lab down");
+        }
+        assertFalse(Files.exists(dir.resolve(".lab/cli")));
+    }
+
+    @Test
+    void anAddressInUseIsRefusedAndNothingIsLeftRunning() throws Exception {
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress("127.77.8.102", 2379));
+            ProcessResult up = lab("up", "--name", "busy", "--block", "77");
+            assertEquals(4, up.getExitValue(), up.outputUTF8());
+            assertTrue(up.outputUTF8().contains("address 127.77.8.102:2379 is already in use"), up.outputUTF8());
+            assertFalse(up.outputUTF8().contains("\tat "), up.outputUTF8());
+            assertFalse(Files.exists(dir.resolve(".lab/busy/state.json")), "nothing half-started");
+        }
+    }
+
+    @Test
+    void aMissingEtcdBinaryIsAClearEnvironmentError() throws Exception {
+        ProcessResult up = lab(Map.of("LAB_ETCD", "/nonexistent/etcd"), "up", "--name", "noetcd");
+        assertEquals(4, up.getExitValue(), up.outputUTF8());
+        assertEquals("lab: LAB_ETCD=/nonexistent/etcd is not an executable file", up.outputUTF8().trim());
+        assertFalse(Files.exists(dir.resolve(".lab/noetcd/state.json")));
+    }
+
+    @Test
+    void faultsFromTheCommandLine() throws Exception {
+        assertEquals(0, lab("up", "--name", "f").getExitValue());
+        ProcessResult kill = lab("node", "kill", "leader", "--name", "f");
+        assertTrue(kill.outputUTF8().matches("(?s)killed core-0[123] \\(leader\\)\\s*"), kill.outputUTF8());
+        ProcessResult unknown = lab("node", "stop", "core-09", "--name", "f");
+        assertEquals(2, unknown.getExitValue());
+        assertEquals("lab: no node \"core-09\" in lab \"f\"; it has core-01, core-02, core-03",
+                unknown.outputUTF8().trim());
+        ProcessResult iso = lab("net", "isolate", "core-01", "--name", "f");
+        assertEquals(0, iso.getExitValue(), iso.outputUTF8());
+        ProcessResult badDelay = lab("net", "delay", "core-02", "fast", "--name", "f");
+        assertEquals(2, badDelay.getExitValue());
+        assertEquals(0, lab("net", "heal", "--name", "f").getExitValue());
+        ProcessResult ls = lab("ls");
+        assertTrue(ls.outputUTF8().contains("| f    | local"), ls.outputUTF8());
+    }
+}

@@ -1,0 +1,143 @@
+package lab.provider.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import lab.etcd.EtcdException;
+import lab.etcd.EtcdHttp;
+import lab.net.LinkRules;
+import lab.provider.NodeState;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Partitions, one-way blocks and delays through the lab's peer proxy, on real etcd. */
+class NetworkIT {
+    static final Duration CALL = Duration.ofSeconds(3);
+
+    @TempDir
+    Path work;
+
+    LabFixture labs;
+
+    @BeforeEach
+    void fixture() {
+        labs = new LabFixture(work);
+    }
+
+    @AfterEach
+    void teardown() {
+        labs.close();
+    }
+
+    @Test
+    void isolatedLeaderIsReplacedRefusesLinearizableOpsAndHealConverges() {
+        LocalLab lab = labs.up("isolate", 3);
+        String old = LocalLabIT.status(lab).leader().orElseThrow();
+        String oldUrl = lab.node(old).clientUrl();
+        long t = System.nanoTime();
+        Network.isolate(lab, old);
+        Elections.Leader next = Elections.awaitNewLeader(lab, old, t, Duration.ofSeconds(15));
+        assertNotEquals(old, next.node());
+        EtcdHttp.put(lab.node(next.node()).clientUrl(), "/k", "majority", CALL);
+        assertThrows(EtcdException.class, () -> EtcdHttp.put(oldUrl, "/k", "minority", Duration.ofSeconds(2)),
+                "the isolated member cannot commit a write");
+        assertThrows(EtcdException.class, () -> EtcdHttp.get(oldUrl, "/k", Duration.ofSeconds(2)),
+                "the isolated member cannot serve a linearizable read");
+        assertEquals(Set.of("core-01", "core-02", "core-03").stream().filter(n -> !n.equals(old)).sorted().toList(),
+                LocalLabIT.status(lab).nodes().stream().filter(n -> n.name().equals(old)).findFirst().orElseThrow()
+                        .cutFrom().stream().sorted().toList());
+        Network.heal(lab);
+        Readiness.awaitCluster(lab, Duration.ofSeconds(20));
+        assertConverged(lab);
+        assertEquals("majority", EtcdHttp.get(oldUrl, "/k", CALL).orElseThrow(), "the minority's write never happened");
+    }
+
+    @Test
+    void partitionMinorityAndMajority() {
+        LocalLab lab = labs.up("part", 5);
+        String leader = LocalLabIT.status(lab).leader().orElseThrow();
+        List<String> others = lab.state().members().stream().map(NodeState::name).filter(n -> !n.equals(leader))
+                .toList();
+        long t = System.nanoTime();
+        Network.partition(lab, List.of(List.of(leader, others.get(0)), others.subList(1, 4)));
+        Awaitility.await("the majority side to elect").atMost(Duration.ofSeconds(15)).until(() -> {
+            var s = LocalLabIT.status(lab);
+            return s.leader().filter(others.subList(1, 4)::contains).isPresent();
+        });
+        EtcdHttp.put(lab.node(others.get(1)).clientUrl(), "/p", "ok", CALL);
+        Network.heal(lab);
+        Readiness.awaitCluster(lab, Duration.ofSeconds(20));
+        assertConverged(lab);
+        assertTrue(System.nanoTime() > t);
+    }
+
+    @Test
+    void blockCutsOneDirectionOnly() {
+        LocalLab lab = labs.up("block", 3);
+        String leader = LocalLabIT.status(lab).leader().orElseThrow();
+        String f = Targets.resolve(lab, "follower", new Random(4));
+        LinkRules r = Network.block(lab, leader, f);
+        assertEquals(Set.of(List.of(leader, f)), r.cut());
+        // The leader's messages (appends, read-index answers) no longer reach f: f cannot serve a linearizable read
+        // and falls behind, while the other follower keeps up.
+        for (int i = 0; i < 5; i++) {
+            EtcdHttp.put(lab.node(leader).clientUrl(), "/b/" + i, "v", CALL);
+        }
+        assertThrows(EtcdException.class, () -> EtcdHttp.get(lab.node(f).clientUrl(), "/b/4", Duration.ofSeconds(2)));
+        long fIndex = EtcdHttp.status(lab.node(f).clientUrl(), CALL).raftIndex();
+        long leaderIndex = EtcdHttp.status(lab.node(leader).clientUrl(), CALL).raftIndex();
+        assertTrue(fIndex < leaderIndex, "f lags: " + fIndex + " < " + leaderIndex);
+        // f's own messages still reach the leader: with pre-vote f cannot depose it.
+        assertEquals(leader, LocalLabIT.status(lab).leader().orElseThrow(), "the leader stays");
+        Network.heal(lab);
+        Readiness.awaitCluster(lab, Duration.ofSeconds(20));
+        assertConverged(lab);
+    }
+
+    @Test
+    void delayedMemberIsSlowButCorrect() {
+        LocalLab lab = labs.up("delay", 3);
+        String leader = LocalLabIT.status(lab).leader().orElseThrow();
+        String f = Targets.resolve(lab, "follower", new Random(5));
+        Network.delay(lab, f, "300ms±20ms");
+        EtcdHttp.put(lab.node(leader).clientUrl(), "/d", "v", CALL);
+        long slow = timeRead(lab.node(f).clientUrl());
+        long fast = timeRead(lab.node(leader).clientUrl());
+        // A linearizable read through f needs a read-index round trip to the leader: two delayed hops.
+        assertTrue(slow >= 500, "read through the delayed member took " + slow + " ms");
+        assertTrue(fast < 250, "read through the leader took " + fast + " ms");
+        Network.heal(lab);
+        long healed = Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> timeRead(lab.node(f).clientUrl()),
+                ms -> ms < 250);
+        assertTrue(healed < 250);
+    }
+
+    private static long timeRead(String url) {
+        long t = System.nanoTime();
+        assertEquals("v", EtcdHttp.get(url, "/d", Duration.ofSeconds(5)).orElseThrow());
+        return (System.nanoTime() - t) / 1_000_000;
+    }
+
+    /** Every member at the same revision with the same store hash. */
+    static void assertConverged(LocalLab lab) {
+        Awaitility.await("every member at the same revision and hash").atMost(Duration.ofSeconds(15)).until(() -> {
+            Set<String> seen = new HashSet<>();
+            for (NodeState n : lab.state().members()) {
+                long[] h = EtcdHttp.hash(n.clientUrl(), CALL);
+                seen.add(h[0] + "@" + h[1]);
+            }
+            return seen.size() == 1;
+        });
+    }
+}
