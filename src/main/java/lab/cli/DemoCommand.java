@@ -15,18 +15,10 @@ import lab.spec.Overrides;
 import lab.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "demo", description = "Bring up 3 local members, kill the leader, narrate the election, tear down.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends LabVerb implements Callable<Integer> {
     private static final Duration CALL = Duration.ofSeconds(2);
-
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--name", defaultValue = "demo", description = "The demo lab's name (default: demo).")
     String name;

@@ -4,21 +4,9 @@ import java.util.concurrent.Callable;
 import lab.provider.LabDir;
 import lab.provider.local.LocalLab;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "down", description = "Stop and remove everything of a lab (works after anything was killed).")
-final class DownCommand implements Callable<Integer> {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    LabOptions labOptions;
-
+final class DownCommand extends RunningLabVerb implements Callable<Integer> {
     @Override
     public Integer call() {
         String name = labOptions.labName(top.workDir());

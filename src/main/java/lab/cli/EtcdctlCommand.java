@@ -10,28 +10,16 @@ import lab.spec.EnvironmentException;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.stream.LogOutputStream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "etcdctl", description = "Run etcdctl with the lab's endpoints preset: lab etcdctl -- member list.")
-final class EtcdctlCommand implements Callable<Integer> {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    LabOptions labOptions;
-
+final class EtcdctlCommand extends RunningLabVerb implements Callable<Integer> {
     @Parameters(paramLabel = "ARGS", arity = "0..*", description = "etcdctl's arguments, after --.")
     List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        LocalLab lab = labOptions.open(top.workDir(), spec.commandLine().getOut());
+        LocalLab lab = lab();
         String endpoints = lab.state().members().stream().map(NodeState::clientUrl).collect(Collectors.joining(","));
         List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoints));
         cmd.addAll(args);

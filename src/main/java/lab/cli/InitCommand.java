@@ -11,17 +11,9 @@ import lab.spec.ProviderKind;
 import lab.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "init", description = "Write a lab.yaml for a cluster shape (members, proxies, workers).")
-final class InitCommand implements java.util.concurrent.Callable<Integer> {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class InitCommand extends LabVerb implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "3", description = "etcd members (default: 3).")
     int nodes;
 

@@ -6,17 +6,9 @@ import lab.provider.LabState;
 import lab.provider.local.Processes;
 import lab.report.Table;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "ls", description = "List the labs in this directory.")
-final class LsCommand implements Callable<Integer> {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class LsCommand extends LabVerb implements Callable<Integer> {
     @Override
     public Integer call() {
         Table t = new Table("NAME", "PROVIDER", "NODES", "RUNNING", "ADDRESSES", "DAEMON");

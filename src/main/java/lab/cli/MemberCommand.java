@@ -5,27 +5,11 @@ import lab.provider.local.LocalLab;
 import lab.provider.local.Membership;
 import lab.report.Table;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "member", description = "Membership: list, add, remove, promote, replace.")
-final class MemberCommand {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    LabOptions labOptions;
-
-    private LocalLab lab() {
-        return labOptions.open(top.workDir(), spec.commandLine().getOut());
-    }
-
+final class MemberCommand extends RunningLabVerb {
     @Command(name = "list", description = "The cluster's member list (linearizable).")
     int list() {
         Table t = new Table("ID", "NAME", "PEER URLS", "CLIENT URLS", "LEARNER");

@@ -8,26 +8,10 @@ import lab.provider.local.LocalLab;
 import lab.provider.local.Network;
 import lab.provider.local.Targets;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "net", description = "Network faults between members: partition, isolate, block, delay, heal.")
-final class NetCommand {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    LabOptions labOptions;
-
-    private LocalLab lab() {
-        return labOptions.open(top.workDir(), spec.commandLine().getOut());
-    }
-
+final class NetCommand extends RunningLabVerb {
     private int report(String what, LinkRules r) {
         spec.commandLine().getOut().println(what + " (" + r.cut().size() + " link(s) cut, " + r.delays().size()
                 + " delayed node(s))");

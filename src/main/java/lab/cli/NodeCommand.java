@@ -5,23 +5,11 @@ import java.util.function.BiConsumer;
 import lab.provider.local.LocalLab;
 import lab.provider.local.Targets;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "node", description = "Node faults: kill, stop, start, restart, wipe, pause, resume.",
         footer = {"", "TARGET is a node name, leader, follower or random; it is resolved when the command runs."})
-final class NodeCommand {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    LabOptions labOptions;
-
+final class NodeCommand extends RunningLabVerb {
     private int apply(String target, String verb, String done, BiConsumer<LocalLab, String> action) {
         var out = spec.commandLine().getOut();
         LocalLab lab = labOptions.open(top.workDir(), out);

@@ -7,17 +7,9 @@ import lab.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "render", description = "Write the Vagrantfile and the cloud-config user-data of a lab.")
-final class RenderCommand implements Callable<Integer> {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class RenderCommand extends LabVerb implements Callable<Integer> {
     @Mixin
     SpecOptions specOptions;
 

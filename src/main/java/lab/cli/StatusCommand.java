@@ -6,22 +6,10 @@ import lab.provider.ClusterStatus;
 import lab.provider.local.StatusProbe;
 import lab.spec.BadInputException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "status", description = "A row per node and the quorum line; answers even with members down.")
-final class StatusCommand implements Callable<Integer> {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    LabOptions labOptions;
-
+final class StatusCommand extends RunningLabVerb implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = "table or json.")
     String output;
 
@@ -35,7 +23,7 @@ final class StatusCommand implements Callable<Integer> {
             throw new BadInputException("unknown --output \"" + output + "\"; use table or json");
         }
         Duration t = lab.spec.Durations.flag("--timeout", timeout);
-        ClusterStatus s = StatusProbe.probe(labOptions.open(top.workDir(), spec.commandLine().getOut()), t);
+        ClusterStatus s = StatusProbe.probe(lab(), t);
         spec.commandLine().getOut().print(output.equals("json") ? StatusView.json(s) : StatusView.table(s));
         return ExitCode.OK;
     }

@@ -13,17 +13,9 @@ import lab.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "up", description = "Bring a lab up and return when its cluster has a leader and accepts writes.")
-final class UpCommand implements Callable<Integer> {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class UpCommand extends LabVerb implements Callable<Integer> {
     @Mixin
     SpecOptions specOptions;
 

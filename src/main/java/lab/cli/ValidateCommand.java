@@ -25,17 +25,9 @@ import lab.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "validate", description = "Check lab specs and cloud-config user-data; every problem with file:line:col.")
-final class ValidateCommand implements Callable<Integer> {
-    @ParentCommand
-    LabCommand top;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
+final class ValidateCommand extends LabVerb implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Specs or user-data files (default: ./lab.yaml). "
             + "A file starting with #cloud-config or #!, or under a user-data/ directory, is user-data.")
     List<Path> files = new ArrayList<>();
