@@ -46,7 +46,7 @@ public final class Readiness {
                 .filter(n -> n.process() == NodeState.Process.RUNNING).toList();
         try {
             Awaitility.await("the cluster to elect a leader and accept writes").atMost(timeout)
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
                     .failFast("a process exited", () -> java.util.stream.Stream.concat(members.stream(),
                             proxies.stream()).anyMatch(n -> {
                         boolean dead = !Processes.alive(n.pid(), n.startedAt());
@@ -67,12 +67,20 @@ public final class Readiness {
     }
 
     private static boolean ready(List<NodeState> members, AtomicReference<String> notReady) {
+        // All members are asked at once: a bring-up is only as slow as the slowest member, not their sum.
+        List<java.util.concurrent.CompletableFuture<MemberStatus>> asked = members.stream()
+                .map(n -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return EtcdHttp.status(n.clientUrl(), PROBE);
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                })).toList();
         long leader = -1;
-        for (NodeState n : members) {
-            MemberStatus s;
-            try {
-                s = EtcdHttp.status(n.clientUrl(), PROBE);
-            } catch (RuntimeException e) {
+        for (int i = 0; i < members.size(); i++) {
+            MemberStatus s = asked.get(i).join();
+            NodeState n = members.get(i);
+            if (s == null) {
                 notReady.set(n.name() + " does not answer on " + n.clientUrl());
                 return false;
             }
@@ -88,9 +96,12 @@ public final class Readiness {
             notReady.set(members.get(0).name() + " cannot write yet: " + e.getMessage());
             return false;
         }
-        for (NodeState n : members) {
-            if (!EtcdHttp.healthy(n.clientUrl(), PROBE)) {
-                notReady.set(n.name() + " is not healthy yet (no linearizable read)");
+        List<java.util.concurrent.CompletableFuture<Boolean>> health = members.stream()
+                .map(n -> java.util.concurrent.CompletableFuture.supplyAsync(() -> EtcdHttp.healthy(n.clientUrl(),
+                        PROBE))).toList();
+        for (int i = 0; i < members.size(); i++) {
+            if (!health.get(i).join()) {
+                notReady.set(members.get(i).name() + " is not healthy yet (no linearizable read)");
                 return false;
             }
         }
