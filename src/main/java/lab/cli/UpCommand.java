@@ -47,7 +47,7 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         AtomicBoolean done = new AtomicBoolean();
-        LocalLab[] created = new LocalLab[1];
+        LocalLab[] created = new LocalLab[1]; // set before the first process starts, for the Ctrl-C hook
         // Ctrl-C (or a kill) during bring-up: take down what was started, unless --keep.
         Thread cleanup = new Thread(() -> {
             if (!done.get() && !keep && created[0] != null) {
@@ -56,7 +56,7 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
         }, "lab-up-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            created[0] = LocalLab.create(top.workDir(), lab, block, out::println);
+            LocalLab.create(top.workDir(), lab, block, out()::println, l -> created[0] = l);
             Readiness.awaitCluster(created[0], wait);
         } catch (RuntimeException e) {
             if (created[0] != null && !keep) {

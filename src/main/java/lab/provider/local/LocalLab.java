@@ -32,6 +32,8 @@ public final class LocalLab {
     private final LabDir dir;
     private final Consumer<String> log;
     private LabState state;
+    /** Set by destroy(): a bring-up interrupted by Ctrl-C must not write the lab back after it was removed. */
+    private volatile boolean destroyed;
 
     private LocalLab(LabDir dir, LabState state, Consumer<String> log) {
         this.dir = dir;
@@ -70,6 +72,15 @@ public final class LocalLab {
      * @param block the loopback block to use (127.block.x.y), or null to pick a free one
      */
     public static LocalLab create(Path workDir, LabSpec spec, Integer block, Consumer<String> log) {
+        return create(workDir, spec, block, log, lab -> { });
+    }
+
+    /**
+     * @param created told about the lab before its first process starts, so that an interrupted bring-up (Ctrl-C)
+     *     can destroy exactly what was started
+     */
+    public static LocalLab create(Path workDir, LabSpec spec, Integer block, Consumer<String> log,
+                                  Consumer<LocalLab> created) {
         if (spec.provider() != ProviderKind.LOCAL) {
             throw new BadInputException("this lab's provider is " + spec.provider().id() + "; only the local provider "
                     + "exists so far (pass --provider local)");
@@ -100,6 +111,7 @@ public final class LocalLab {
                 userData, 0, 0, 0);
         dir.write(s);
         LocalLab lab = new LocalLab(dir, s, log);
+        created.accept(lab);
         try {
             // etcd spends its first ~2 s checking whether its peers already form a cluster and retries them
             // afterwards, so the members start while the daemon's JVM (and with it the peer proxies) comes up.
@@ -125,13 +137,16 @@ public final class LocalLab {
         return lab;
     }
 
-    private Processes.Started spawnDaemon() {
+    private synchronized Processes.Started spawnDaemon() {
+        if (destroyed) {
+            throw new EnvironmentException("lab \"" + state.name() + "\" was taken down while this command ran");
+        }
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-cp", System.getProperty("java.class.path"),
                 "lab.Main", "daemon", "--dir", dir.root().toAbsolutePath().toString(), "--host", hostAddress());
         Processes.Started p = Processes.start(cmd, Map.of(), dir.daemonLog());
         state = state.withDaemon(p.pid(), p.startedAt(), 0);
-        dir.write(state);
+        write();
         return p;
     }
 
@@ -141,17 +156,20 @@ public final class LocalLab {
         try {
             int port = LabDir.json().readTree(info.toFile()).path("port").asInt();
             state = state.withDaemon(p.pid(), p.startedAt(), port);
-            dir.write(state);
+            write();
         } catch (java.io.IOException e) {
             throw new EnvironmentException("the lab daemon wrote an unreadable " + info + ": " + e.getMessage(), e);
         }
     }
 
     /** Starts a node's etcd (member, gateway or proxy) from its user-data; a no-op when it already runs. */
-    public void start(String name) {
+    public synchronized void start(String name) {
         NodeState n = node(name);
         if (!n.hasEtcd() || Processes.alive(n.pid(), n.startedAt())) {
             return;
+        }
+        if (destroyed) {
+            throw new EnvironmentException("lab \"" + state.name() + "\" was taken down while this command ran");
         }
         NodeEtcd etcd = EtcdEnvReader.read(state.userData().get(n.name()), n.specAddress(), n.name());
         LocalAddresses addresses = new LocalAddresses(state.block());
@@ -236,7 +254,8 @@ public final class LocalLab {
     }
 
     /** Stops every process of the lab (by PID, daemon last) and removes its directory. Works on any leftovers. */
-    public void destroy() {
+    public synchronized void destroy() {
+        destroyed = true;
         for (NodeState n : state.nodes()) {
             Processes.kill(n.pid(), n.startedAt());
         }
@@ -259,13 +278,20 @@ public final class LocalLab {
         return n;
     }
 
-    void update(NodeState n) {
+    synchronized void update(NodeState n) {
         state = state.with(n);
-        dir.write(state);
+        write();
     }
 
-    void replaceState(LabState s) {
+    synchronized void replaceState(LabState s) {
         state = s;
+        write();
+    }
+
+    private void write() {
+        if (destroyed) {
+            throw new EnvironmentException("lab \"" + state.name() + "\" was taken down while this command ran");
+        }
         dir.write(state);
     }
 

@@ -39,11 +39,12 @@ public final class Readiness {
      * otherwise says which member is not ready and shows the end of its log.
      */
     public static void awaitCluster(LocalLab lab, Duration timeout) {
-        AtomicReference<String> notReady = new AtomicReference<>("no member answered yet");
         List<NodeState> members = lab.state().members().stream()
                 .filter(n -> n.process() == NodeState.Process.RUNNING).toList();
         List<NodeState> proxies = lab.state().nodes().stream().filter(n -> n.role() == Role.PROXY)
                 .filter(n -> n.process() == NodeState.Process.RUNNING).toList();
+        AtomicReference<String> notReady = new AtomicReference<>(members.isEmpty() ? "no member runs"
+                : members.get(0).name() + " has not answered yet");
         try {
             Awaitility.await("the cluster to elect a leader and accept writes").atMost(timeout)
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))

@@ -1,0 +1,78 @@
+package lab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import lab.provider.LabDir;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+
+/** `lab up` that does not finish: a readiness timeout, and Ctrl-C. Either way nothing may stay running. */
+class UpInterruptIT {
+    @TempDir
+    Path dir;
+
+    private static boolean alive(long pid, long startedAt) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L) == startedAt)
+                .isPresent();
+    }
+
+    private List<long[]> recordedPids(String name) {
+        List<long[]> out = new ArrayList<>();
+        try {
+            JsonNode s = LabDir.json().readTree(dir.resolve(".lab").resolve(name).resolve("state.json").toFile());
+            s.path("nodes").forEach(n -> out.add(new long[] {n.path("pid").asLong(), n.path("startedAt").asLong()}));
+            out.add(new long[] {s.path("daemonPid").asLong(), s.path("daemonStartedAt").asLong()});
+        } catch (java.io.IOException e) {
+            // not written yet
+        }
+        return out;
+    }
+
+    @Test
+    void aReadinessTimeoutNamesTheMemberShowsItsLogAndLeavesNothing() throws Exception {
+        ProcessResult r = new ProcessExecutor().command(LauncherIT.LAB.toString(), "up", "--name", "slow", "--wait",
+                "1ms").directory(dir.toFile()).readOutput(true).redirectErrorStream(true)
+                .timeout(60, TimeUnit.SECONDS).execute();
+        String out = r.outputUTF8();
+        assertEquals(4, r.getExitValue(), out);
+        assertTrue(out.contains("lab: the cluster was not ready within 0 s: core-0"), out);
+        assertTrue(out.contains("last lines of ") && out.contains("etcd.log"), out);
+        assertFalse(Files.exists(dir.resolve(".lab/slow")), "removed after the failed bring-up");
+    }
+
+    @Test
+    void ctrlCDuringUpStopsEverythingItStarted() throws Exception {
+        Process p = new ProcessBuilder(LauncherIT.LAB.toString(), "up", "--name", "intr").directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("up.log").toFile()).start();
+        List<long[]> pids = new ArrayList<>();
+        Awaitility.await("lab up to start its members").atMost(Duration.ofSeconds(30)).pollInterval(
+                Duration.ofMillis(20)).until(() -> {
+                    pids.clear();
+                    pids.addAll(recordedPids("intr"));
+                    return pids.stream().filter(x -> x[0] > 0).count() >= 2;
+                });
+        new ProcessExecutor().command("kill", "-INT", Long.toString(p.pid())).execute();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "lab up exits on Ctrl-C");
+        // Whatever the interrupted bring-up had started, by PID, is gone.
+        List<long[]> last = recordedPids("intr");
+        if (!last.isEmpty()) {
+            pids.addAll(last);
+        }
+        Awaitility.await("every process of the interrupted lab to exit").atMost(Duration.ofSeconds(15))
+                .until(() -> pids.stream().noneMatch(x -> x[0] > 0 && alive(x[0], x[1])));
+        assertFalse(Files.exists(dir.resolve(".lab/intr/state.json")), Files.readString(dir.resolve("up.log")));
+    }
+}
