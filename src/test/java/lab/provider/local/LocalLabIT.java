@@ -61,7 +61,10 @@ class LocalLabIT {
         assertTrue(s.leader().isPresent(), s.summary());
         assertEquals(members, Membership.list(lab).size());
         for (NodeState n : lab.state().members()) {
-            assertTrue(n.address().startsWith("127.17.8.") || !n.address().startsWith("127.0."), n.address());
+            // The spec's 172.17.8.1xx mapped into the lab's loopback block, never 127.0.x.x (127.0.0.1 may be taken).
+            String expected = "127." + lab.state().block() + ".8." + n.specAddress().substring("172.17.8.".length());
+            assertEquals(expected, n.address());
+            assertNotEquals(0, lab.state().block());
         }
         List<long[]> pids = LabFixture.processes(lab);
         lab.destroy();

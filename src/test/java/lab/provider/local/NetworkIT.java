@@ -116,11 +116,11 @@ class NetworkIT {
         long fast = timeRead(lab.node(leader).clientUrl());
         // A linearizable read through f needs a read-index round trip to the leader: two delayed hops.
         assertTrue(slow >= 500, "read through the delayed member took " + slow + " ms");
-        assertTrue(fast < 250, "read through the leader took " + fast + " ms");
+        assertTrue(fast < 400, "read through the leader took " + fast + " ms");
         Network.heal(lab);
         long healed = Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> timeRead(lab.node(f).clientUrl()),
-                ms -> ms < 250);
-        assertTrue(healed < 250);
+                ms -> ms < 400);
+        assertTrue(healed < 400);
     }
 
     private static long timeRead(String url) {
