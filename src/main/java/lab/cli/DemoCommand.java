@@ -7,9 +7,13 @@ import lab.etcd.EtcdHttp;
 import lab.etcd.MemberStatus;
 import lab.provider.ClusterStatus;
 import lab.provider.NodeState;
+import lab.report.StatusReport;
 import lab.provider.local.Elections;
+import lab.report.StatusReport;
 import lab.provider.local.LocalLab;
+import lab.report.StatusReport;
 import lab.provider.local.Readiness;
+import lab.report.StatusReport;
 import lab.provider.local.StatusProbe;
 import lab.spec.Overrides;
 import lab.spec.SpecLoader;
@@ -64,7 +68,7 @@ final class DemoCommand extends LabVerb implements Callable<Integer> {
         Readiness.awaitCluster(l, Duration.ofSeconds(30));
         ClusterStatus s = StatusProbe.probe(l, Duration.ofMillis(500));
         say("cluster ready: leader " + s.leader().orElse("?") + ", term " + s.term());
-        out.print(StatusView.table(s));
+        out.print(StatusReport.table(s));
         say("3 members, " + s.needed() + " needed for quorum: losing one leaves 2, so the cluster stays available");
         String old = s.leader().orElseThrow();
         NodeState oldNode = l.node(old);
@@ -87,6 +91,6 @@ final class DemoCommand extends LabVerb implements Callable<Integer> {
         say(old + " rejoined as a follower with the same member id " + MemberStatus.hex(back.memberId())
                 + (MemberStatus.hex(back.memberId()).equals(oldNode.memberId()) ? "" : " (was " + oldNode.memberId()
                 + ")") + " and caught up: it reads /demo/during = " + seen + " at revision " + back.revision());
-        out.print(StatusView.table(StatusProbe.probe(l, Duration.ofMillis(500))));
+        out.print(StatusReport.table(StatusProbe.probe(l, Duration.ofMillis(500))));
     }
 }

@@ -3,6 +3,7 @@ package lab.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import lab.provider.ClusterStatus;
+import lab.report.StatusReport;
 import lab.provider.local.StatusProbe;
 import lab.spec.BadInputException;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ final class StatusCommand extends RunningLabVerb implements Callable<Integer> {
         }
         Duration t = lab.spec.Durations.flag("--timeout", timeout);
         ClusterStatus s = StatusProbe.probe(lab(), t);
-        spec.commandLine().getOut().print(output.equals("json") ? StatusView.json(s) : StatusView.table(s));
+        spec.commandLine().getOut().print(output.equals("json") ? StatusReport.json(s) : StatusReport.table(s));
         return ExitCode.OK;
     }
 }

@@ -3,8 +3,11 @@ package lab.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import lab.report.StatusReport;
 import lab.provider.local.LocalLab;
+import lab.report.StatusReport;
 import lab.provider.local.Readiness;
+import lab.report.StatusReport;
 import lab.provider.local.StatusProbe;
 import lab.spec.BadInputException;
 import lab.spec.Durations;
@@ -77,7 +80,7 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
         out.printf("lab \"%s\" is up in %s: %d member(s) on 127.%d.x.y, state in %s%n", lab.name(),
                 Durations.format(Duration.ofNanos(System.nanoTime() - t0)), lab.members().size(),
                 created[0].state().block(), SpecOptions.display(top.workDir(), created[0].dir().root()));
-        out.print(StatusView.table(StatusProbe.probe(created[0], Duration.ofMillis(800))));
+        out.print(StatusReport.table(StatusProbe.probe(created[0], Duration.ofMillis(800))));
         out.println("next: lab status, lab etcdctl -- member list -w table, lab node kill leader, lab down");
         return ExitCode.OK;
     }

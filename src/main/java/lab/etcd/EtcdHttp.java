@@ -98,6 +98,15 @@ public final class EtcdHttp {
         return kvs.isArray() && !kvs.isEmpty() ? Optional.of(unb64(kvs.get(0).path("value").asText(""))) : Optional.empty();
     }
 
+    /** How many keys start with {@code prefix} (a linearizable count). */
+    public static long countPrefix(String endpoint, String prefix, Duration timeout) {
+        byte[] end = prefix.getBytes(StandardCharsets.UTF_8).clone();
+        end[end.length - 1]++;
+        ObjectNode body = JSON.createObjectNode().put("key", b64(prefix))
+                .put("range_end", Base64.getEncoder().encodeToString(end)).put("count_only", true);
+        return u64(post(endpoint, "/v3/kv/range", body, timeout).path("count"));
+    }
+
     public static long delete(String endpoint, String key, Duration timeout) {
         return u64(post(endpoint, "/v3/kv/deleterange", JSON.createObjectNode().put("key", b64(key)), timeout)
                 .path("deleted"));

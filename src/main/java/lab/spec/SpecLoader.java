@@ -54,7 +54,15 @@ public final class SpecLoader {
         Problems problems = new Problems();
         Optional<Node> root = YamlText.parse(file, text, problems);
         problems.throwIfErrors();
-        YamlMap top = YamlMap.of(file, "the top level", root.orElse(null), problems);
+        return parse(file, root.orElse(null), "the top level", overrides, problems);
+    }
+
+    /**
+     * Reads a spec from an already parsed mapping (a scenario's {@code lab:} block), adding its problems to
+     * {@code problems}, with positions in the file the mapping came from.
+     */
+    public static Loaded parse(String file, Node root, String where, Overrides overrides, Problems problems) {
+        YamlMap top = YamlMap.of(file, where, root, problems);
 
         String nameInFile = top.string("name", DEFAULT_NAME);
         String name = overrides.name() != null ? overrides.name() : nameInFile;
@@ -128,6 +136,8 @@ public final class SpecLoader {
         } else if (nodes.get() instanceof ScalarNode s) {
             top.problems().error(top.valuePos("nodes"), "\"nodes\" must be a number of members (nodes: 3) or a list of "
                     + "nodes, got \"" + s.getValue() + "\"");
+            // Go on with the default members, so the mistake is not reported again as "no member".
+            decls.add(group(Role.MEMBER, DEFAULT_MEMBERS, "core", java.util.Map.of(), null, null, top.valuePos("nodes")));
         } else {
             for (Node item : top.list("nodes")) {
                 YamlMap n = YamlMap.of(file, "a node of \"nodes\"", item, top.problems());

@@ -154,6 +154,23 @@ public final class YamlMap {
         return List.of();
     }
 
+    /** Every entry with a scalar value (null for a null value), in order; marks them all known. */
+    public java.util.Map<String, Object> scalars() {
+        java.util.Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
+            known.add(e.getKey());
+            Node v = e.getValue().getValueNode();
+            if (isNull(v)) {
+                out.put(e.getKey(), null);
+            } else if (v instanceof ScalarNode s) {
+                out.put(e.getKey(), s.getValue());
+            } else {
+                problems.error(YamlText.pos(file, v), "\"" + e.getKey() + "\" takes a single value, got " + kind(v));
+            }
+        }
+        return out;
+    }
+
     /** Reports every key that no getter asked for. Call once, after reading. */
     public void finish() {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {

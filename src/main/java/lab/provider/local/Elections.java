@@ -26,11 +26,12 @@ public final class Elections {
      */
     public static Leader awaitNewLeader(LocalLab lab, String old, long since, Duration timeout) {
         AtomicReference<Leader> found = new AtomicReference<>();
-        List<NodeState> voters = lab.state().members().stream().filter(n -> !n.name().equals(old))
-                .filter(n -> Processes.alive(n.pid(), n.startedAt())).toList();
         try {
             Awaitility.await("a new leader after " + old).atMost(timeout).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(20)).until(() -> {
+                        // Who runs is read on every poll: members may be started while we wait.
+                        List<NodeState> voters = lab.state().members().stream().filter(n -> !n.name().equals(old))
+                                .filter(n -> Processes.alive(n.pid(), n.startedAt())).toList();
                         Optional<Leader> l = agreedLeader(lab, voters, since);
                         l.filter(x -> !x.node().equals(old)).ifPresent(found::set);
                         return found.get() != null;
@@ -42,6 +43,9 @@ public final class Elections {
     }
 
     private static Optional<Leader> agreedLeader(LocalLab lab, List<NodeState> voters, long since) {
+        if (voters.isEmpty()) {
+            return Optional.empty();
+        }
         long leader = 0;
         long term = 0;
         for (NodeState n : voters) {

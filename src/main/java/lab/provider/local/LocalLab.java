@@ -31,7 +31,7 @@ public final class LocalLab {
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private final LabDir dir;
     private final Consumer<String> log;
-    private LabState state;
+    private volatile LabState state;
     /** Set by destroy(): a bring-up interrupted by Ctrl-C must not write the lab back after it was removed. */
     private volatile boolean destroyed;
 

@@ -1,4 +1,4 @@
-package lab.cli;
+package lab.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.ArrayList;
@@ -8,14 +8,14 @@ import java.util.Map;
 import lab.provider.ClusterStatus;
 import lab.provider.NodeStatus;
 import lab.provider.LabDir;
-import lab.report.Table;
+
 
 /** `lab status` as a table (etcdctl style plus the quorum line) or as JSON. */
-final class StatusView {
-    private StatusView() {
+public final class StatusReport {
+    private StatusReport() {
     }
 
-    static String table(ClusterStatus s) {
+    public static String table(ClusterStatus s) {
         Table t = new Table("NODE", "ROLE", "ADDRESS", "PROCESS", "MEMBER ID", "LEADER", "RAFT TERM", "RAFT INDEX",
                 "DB SIZE", "HEALTH", "CUT FROM");
         for (NodeStatus n : s.nodes()) {
@@ -36,7 +36,7 @@ final class StatusView {
         return n.healthy() ? "healthy" : "unhealthy";
     }
 
-    static String json(ClusterStatus s) {
+    public static String json(ClusterStatus s) {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (NodeStatus n : s.nodes()) {

@@ -1,0 +1,160 @@
+package lab.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import lab.provider.LabDir;
+import lab.report.JunitXml;
+import lab.report.Journal;
+import lab.report.Table;
+import lab.scenario.Scenario;
+import lab.scenario.ScenarioLoader;
+import lab.scenario.ScenarioResult;
+import lab.scenario.ScenarioRunner;
+import lab.spec.BadInputException;
+import lab.spec.Overrides;
+import lab.spec.Problem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", description = "Run YAML failure-injection scenarios; a verdict per scenario, JUnit XML, JSON.")
+final class RunCommand extends LabVerb implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "Scenario files, or directories of them.")
+    List<Path> paths;
+
+    @Option(names = "--junit", paramLabel = "DIR", description = "Write JUnit XML here (one file per scenario).")
+    Path junit;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON journal of every scenario here.")
+    Path json;
+
+    @Option(names = "--keep", paramLabel = "WHEN", description = "Keep the lab: always, never or on-failure "
+            + "(default: the scenario's keep:, else never).")
+    String keep;
+
+    @Option(names = "--step", description = "Trainer mode: explain each step and wait for Enter.")
+    boolean step;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed for random selectors (default: 1), so a run repeats.")
+    long seed;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The running lab for scenarios with use: existing.")
+    String name;
+
+    @Option(names = "--provider", paramLabel = "P", description = "local (the only one that runs scenarios so far).")
+    String provider;
+
+    @Override
+    public Integer call() {
+        if (keep != null && !Set.of("always", "never", "on-failure").contains(keep)) {
+            throw new BadInputException("--keep takes always, never or on-failure, got \"" + keep + "\"");
+        }
+        Overrides o = new Overrides(null, null, SpecOptions.parse("--provider", provider, lab.spec.ProviderKind::parse,
+                lab.spec.ProviderKind.values()), null, null);
+        List<Scenario> scenarios = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        for (Path f : files()) {
+            try {
+                scenarios.add(ScenarioLoader.load(f, SpecOptions.display(top.workDir(), f), o));
+            } catch (BadInputException e) {
+                problems.addAll(e.problems());
+                if (e.problems().isEmpty()) {
+                    throw e;
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BadInputException(problems);
+        }
+        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        ScenarioRunner runner = new ScenarioRunner(top.workDir(), out(), new ScenarioRunner.Options(keep, step, seed,
+                name != null ? name : "lab", input, top.workDir().resolve(LabDir.LABS).resolve("runs")));
+        List<ScenarioResult> results = new ArrayList<>();
+        for (Scenario sc : scenarios) {
+            ScenarioResult r = runner.run(sc);
+            results.add(r);
+            reports(r);
+        }
+        try {
+            if (json != null) {
+                Journal.write(results, top.workDir().resolve(json));
+            }
+            for (ScenarioResult r : results) {
+                if (r.artifacts() != null) {
+                    Journal.write(List.of(r), Path.of(r.artifacts()).resolve("journal.json"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the journal: " + e.getMessage(), e);
+        }
+        summary(results);
+        if (results.stream().anyMatch(r -> r.verdict() == ScenarioResult.Verdict.ERROR)) {
+            return ExitCode.ENVIRONMENT;
+        }
+        return results.stream().allMatch(r -> r.verdict() == ScenarioResult.Verdict.PASS) ? ExitCode.OK
+                : ExitCode.CHECK_FAILED;
+    }
+
+    private void reports(ScenarioResult r) {
+        if (junit != null) {
+            try {
+                JunitXml.write(r, top.workDir().resolve(junit));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write JUnit XML: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void summary(List<ScenarioResult> results) {
+        Table t = new Table("SCENARIO", "VERDICT", "STEPS", "SECONDS", "NEW LEADER (S)", "UNAVAILABLE (S)",
+                "RECOVERY (S)");
+        for (ScenarioResult r : results) {
+            long passed = r.steps().stream().filter(s -> s.status() == lab.scenario.StepResult.Status.PASSED).count();
+            t.row(r.name(), r.verdict(), passed + "/" + r.steps().size(), String.format("%.1f", r.seconds()),
+                    fmt(r.newLeader()), String.format("%.2f", r.outages().stream().mapToDouble(x -> x[1]).sum()),
+                    fmt(r.recovery()));
+        }
+        out().println();
+        out().print(t);
+        long passed = results.stream().filter(r -> r.verdict() == ScenarioResult.Verdict.PASS).count();
+        out().println(passed + " passed, " + (results.size() - passed) + " failed");
+    }
+
+    private static String fmt(List<Double> xs) {
+        return xs.isEmpty() ? "" : String.join(" ", xs.stream().map(x -> String.format("%.2f", x)).toList());
+    }
+
+    private List<Path> files() {
+        List<Path> out = new ArrayList<>();
+        for (Path p : paths) {
+            Path abs = top.workDir().resolve(p);
+            if (Files.isDirectory(abs)) {
+                try (Stream<Path> s = Files.list(abs)) {
+                    s.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted()
+                            .forEach(out::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else if (Files.isRegularFile(abs)) {
+                out.add(abs);
+            } else {
+                throw new BadInputException(p + ": no such file or directory");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new BadInputException("no scenario files in " + paths);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,224 @@
+package lab.scenario;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import lab.etcd.EtcdException;
+import lab.etcd.EtcdHttp;
+import lab.provider.NodeState;
+import lab.provider.local.LocalLab;
+import lab.provider.local.Membership;
+import lab.provider.local.Network;
+import lab.provider.local.Readiness;
+import lab.spec.Durations;
+import lab.spec.EnvironmentException;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+
+/** Carries out a scenario's actions on the lab; returns what was done, with selectors resolved. */
+final class Actions {
+    private static final Duration CALL = Duration.ofSeconds(3);
+
+    private Actions() {
+    }
+
+    static String run(Step step, Run run) {
+        LocalLab lab = run.lab;
+        String leader = run.status().leader().orElse(null);
+        switch (step.kind()) {
+            case "kill", "stop", "start", "restart", "wipe", "pause", "resume" -> {
+                List<String> nodes = run.resolve(step.arg("target"));
+                bind(step, run, nodes);
+                faultBegins(run, leader, nodes, step.kind());
+                for (String n : nodes) {
+                    switch (step.kind()) {
+                        case "kill" -> lab.kill(n);
+                        case "stop" -> lab.stop(n);
+                        case "start" -> lab.start(n);
+                        case "restart" -> lab.restart(n);
+                        case "wipe" -> lab.wipe(n);
+                        case "pause" -> lab.pause(n);
+                        default -> lab.resume(n);
+                    }
+                }
+                return step.kind() + " " + describe(nodes, leader);
+            }
+            case "isolate" -> {
+                String n = run.resolveOne(step.arg("target"));
+                bind(step, run, List.of(n));
+                faultBegins(run, leader, List.of(n), "isolate");
+                Network.isolate(lab, n);
+                return "isolate " + describe(List.of(n), leader);
+            }
+            case "partition" -> {
+                List<List<String>> groups = groups(step, run);
+                if (leader != null && !majoritySide(groups, leader, run)) {
+                    faultBegins(run, leader, List.of(leader), "partition");
+                }
+                Network.partition(lab, groups);
+                return "partition " + String.join(" | ", groups.stream().map(g -> String.join(",", g)).toList());
+            }
+            case "block" -> {
+                String from = run.resolveOne(step.arg("from"));
+                String to = run.resolveOne(step.arg("to"));
+                Network.block(lab, from, to);
+                return "block " + from + " -> " + to + " (one way)";
+            }
+            case "delay" -> {
+                String n = run.resolveOne(step.arg("target"));
+                long by = ((Duration) step.args().get("by")).toMillis();
+                long jitter = ((Duration) step.args().get("jitter")).toMillis();
+                Network.delay(lab, n, by + "ms" + (jitter > 0 ? "±" + jitter + "ms" : ""));
+                return "delay " + n + " by " + by + " ms" + (jitter > 0 ? " ±" + jitter + " ms" : "");
+            }
+            case "heal" -> {
+                Network.heal(lab);
+                run.measurements.watchRecovery(System.nanoTime());
+                return "heal: every link restored, every delay removed";
+            }
+            case "add-member" -> {
+                String n = Membership.add(lab, step.arg("name"), Boolean.TRUE.equals(step.args().get("learner")));
+                bind(step, run, List.of(n));
+                return "add-member " + n + (Boolean.TRUE.equals(step.args().get("learner")) ? " (learner)" : "");
+            }
+            case "remove-member", "promote", "replace-member" -> {
+                String n = run.resolveOne(step.arg("target"));
+                bind(step, run, List.of(n));
+                switch (step.kind()) {
+                    case "remove-member" -> Membership.remove(lab, n);
+                    case "promote" -> Membership.promote(lab, n);
+                    default -> Membership.replace(lab, n);
+                }
+                return step.kind() + " " + describe(List.of(n), leader);
+            }
+            case "put" -> {
+                long rev = EtcdHttp.put(endpoint(run), step.arg("key"), step.arg("value"), CALL);
+                return "put " + step.arg("key") + " = " + step.arg("value") + " (revision " + rev + ")";
+            }
+            case "get" -> {
+                return "get " + step.arg("key") + " = " + EtcdHttp.get(endpoint(run), step.arg("key"), CALL)
+                        .orElse("(absent)");
+            }
+            case "delete" -> {
+                return "delete " + step.arg("key") + ": " + EtcdHttp.delete(endpoint(run), step.arg("key"), CALL)
+                        + " key(s)";
+            }
+            case "exec" -> {
+                return exec(step, run);
+            }
+            case "sleep" -> {
+                pause((Duration) step.args().get("for"));
+                return "slept " + Durations.format((Duration) step.args().get("for"));
+            }
+            case "rolling" -> {
+                return Rolling.run(step, run);
+            }
+            default -> throw new IllegalStateException(step.kind());
+        }
+    }
+
+    /** A fault that takes the leader away starts the new-leader clock. */
+    private static void faultBegins(Run run, String leader, List<String> nodes, String kind) {
+        run.leaderBeforeFault = leader;
+        if (leader != null && nodes.contains(leader) && Set.of("kill", "stop", "restart", "wipe", "pause", "isolate",
+                "partition").contains(kind)) {
+            run.measurements.watchNewLeader(leader, System.nanoTime());
+        }
+    }
+
+    private static boolean majoritySide(List<List<String>> groups, String leader, Run run) {
+        int voters = run.status().voters();
+        return groups.stream().filter(g -> g.contains(leader)).anyMatch(g -> g.size() > voters / 2);
+    }
+
+    private static List<List<String>> groups(Step step, Run run) {
+        @SuppressWarnings("unchecked")
+        List<List<String>> raw = (List<List<String>>) step.args().get("groups");
+        List<List<String>> out = new ArrayList<>();
+        Set<String> used = new HashSet<>();
+        for (List<String> g : raw) {
+            List<String> group = new ArrayList<>();
+            for (String sel : g) {
+                if (!sel.equals("rest")) {
+                    run.resolve(sel).stream().filter(used::add).forEach(group::add);
+                }
+            }
+            out.add(group);
+        }
+        for (int i = 0; i < raw.size(); i++) {
+            if (raw.get(i).contains("rest")) {
+                run.lab.state().members().stream().map(NodeState::name).filter(used::add).forEach(out.get(i)::add);
+            }
+        }
+        return out;
+    }
+
+    private static void bind(Step step, Run run, List<String> nodes) {
+        if (step.bindAs() != null) {
+            run.bound.put(step.bindAs(), List.copyOf(nodes));
+        }
+    }
+
+    static String describe(List<String> nodes, String leader) {
+        List<String> out = new ArrayList<>();
+        for (String n : nodes) {
+            out.add(n + (n.equals(leader) ? " (leader)" : ""));
+        }
+        return String.join(", ", out);
+    }
+
+    /** A running member that answers; client operations go through it, as a client with all endpoints would. */
+    static String endpoint(Run run) {
+        for (String ep : run.lab.liveEndpoints()) {
+            try {
+                EtcdHttp.status(ep, Duration.ofMillis(300));
+                return ep;
+            } catch (EtcdException e) {
+                // next
+            }
+        }
+        throw new ScenarioFailure("no member answers clients (" + run.status().summary() + ")");
+    }
+
+    private static String exec(Step step, Run run) {
+        List<String> nodes = run.resolve(step.arg("on"));
+        StringBuilder b = new StringBuilder("exec on " + String.join(",", nodes) + ": " + step.arg("command"));
+        for (String n : nodes) {
+            NodeState node = run.lab.node(n);
+            try {
+                ProcessResult r = new ProcessExecutor().command("sh", "-c", step.arg("command"))
+                        .environment("LAB_NODE", n).environment("LAB_NODE_ADDRESS", node.address())
+                        .environment("ETCDCTL_API", "3").environment("ETCDCTL_ENDPOINTS", node.clientUrl())
+                        .readOutput(true).redirectErrorStream(true).timeout(60, TimeUnit.SECONDS).execute();
+                if (r.getExitValue() != 0) {
+                    throw new ScenarioFailure("exec on " + n + " exited " + r.getExitValue() + ": "
+                            + r.outputUTF8().trim());
+                }
+            } catch (java.io.IOException | InterruptedException | java.util.concurrent.TimeoutException e) {
+                throw new EnvironmentException("exec on " + n + " failed: " + e.getMessage(), e);
+            }
+        }
+        return b.toString();
+    }
+
+    static void pause(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Awaitility.await().pollDelay(d).atMost(d.plusSeconds(1)).until(() -> true);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the lab is ready again (leader, writes, every running member healthy). */
+    static void awaitReady(Run run, Duration timeout) {
+        Readiness.awaitCluster(run.lab, timeout);
+    }
+}

@@ -1,0 +1,135 @@
+package lab.scenario;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import lab.etcd.EtcdHttp;
+import lab.etcd.Member;
+import lab.provider.ClusterStatus;
+import lab.provider.NodeState;
+import lab.provider.local.Membership;
+
+/** Checks an {@code expect:} step against the cluster; a failure says what was expected and what was observed. */
+final class Expectations {
+    private static final Duration CALL = Duration.ofSeconds(2);
+
+    private Expectations() {
+    }
+
+    /** Empty when every expectation of the step holds now; otherwise the first that does not. */
+    @SuppressWarnings("unchecked")
+    static Optional<String> check(Step step, Run run) {
+        ClusterStatus s = run.status();
+        Map<String, Object> a = step.args();
+        if (a.containsKey("quorum") && s.quorum() != (Boolean) a.get("quorum")) {
+            return fail("quorum " + a.get("quorum"), s.summary());
+        }
+        if (a.containsKey("leader")) {
+            String want = (String) a.get("leader");
+            Optional<String> leader = s.leader();
+            boolean ok = switch (want) {
+                case "any" -> leader.isPresent();
+                case "none" -> leader.isEmpty();
+                case "changed" -> leader.isPresent() && !leader.get().equals(run.leaderBeforeFault);
+                default -> leader.isPresent() && leader.get().equals(run.resolveOne(want));
+            };
+            if (!ok) {
+                return fail("leader " + want + (want.equals("changed") ? " (was " + run.leaderBeforeFault + ")" : ""),
+                        "leader " + leader.orElse("none"));
+            }
+        }
+        if (a.containsKey("healthy") && s.healthyVoters() != (Integer) a.get("healthy")) {
+            return fail(a.get("healthy") + " healthy members", s.summary());
+        }
+        if (a.containsKey("members") || a.containsKey("learners")) {
+            List<Member> members;
+            try {
+                members = Membership.list(run.lab);
+            } catch (RuntimeException e) {
+                return fail("a member list", "none: " + e.getMessage());
+            }
+            Object m = a.get("members");
+            if (m instanceof Integer n && members.size() != n) {
+                return fail(n + " members", members.size() + " " + names(members));
+            }
+            if (m instanceof List<?> l && !new TreeSet<>((List<String>) l).equals(new TreeSet<>(names(members)))) {
+                return fail("members " + new TreeSet<>((List<String>) l), "members " + new TreeSet<>(names(members)));
+            }
+            long learners = members.stream().filter(Member::learner).count();
+            if (a.containsKey("learners") && learners != (Integer) a.get("learners")) {
+                return fail(a.get("learners") + " learner(s)", learners + " learner(s)");
+            }
+        }
+        if (a.containsKey("key")) {
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) a.get("key")).entrySet()) {
+                Optional<String> v = EtcdHttp.get(Actions.endpoint(run), e.getKey(), CALL);
+                Object want = e.getValue();
+                if (!v.equals(Optional.ofNullable(want == null ? null : want.toString()))) {
+                    return fail(e.getKey() + " = " + (want == null ? "(absent)" : want), e.getKey() + " = "
+                            + v.orElse("(absent)"));
+                }
+            }
+        }
+        if (a.containsKey("prefix")) {
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) a.get("prefix")).entrySet()) {
+                long n = EtcdHttp.countPrefix(Actions.endpoint(run), e.getKey(), CALL);
+                if (n != ((Number) e.getValue()).longValue()) {
+                    return fail(e.getValue() + " key(s) under " + e.getKey(), n);
+                }
+            }
+        }
+        if (Boolean.TRUE.equals(a.get("converged"))) {
+            Set<String> seen = new HashSet<>();
+            List<String> each = new ArrayList<>();
+            for (NodeState n : run.lab.state().members()) {
+                if (n.process() == NodeState.Process.RUNNING) {
+                    try {
+                        long[] h = EtcdHttp.hash(n.clientUrl(), CALL);
+                        seen.add(h[0] + "@" + h[1]);
+                        each.add(n.name() + " rev " + h[1] + " hash " + Long.toHexString(h[0]));
+                    } catch (RuntimeException e) {
+                        seen.add(n.name() + " unreachable");
+                        each.add(n.name() + " unreachable");
+                    }
+                }
+            }
+            if (seen.size() != 1) {
+                return fail("every member at the same revision and hash", String.join("; ", each));
+            }
+        }
+        if (a.containsKey("writable")) {
+            boolean want = (Boolean) a.get("writable");
+            boolean writable = writable(run);
+            if (writable != want) {
+                return fail(want ? "a linearizable write to succeed" : "writes to fail",
+                        writable ? "a write succeeded" : "no member accepted a write (" + s.summary() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean writable(Run run) {
+        for (String ep : run.lab.liveEndpoints()) {
+            try {
+                EtcdHttp.put(ep, "/lab/writable", Long.toString(System.nanoTime()), Duration.ofSeconds(1));
+                return true;
+            } catch (RuntimeException e) {
+                // try the next member
+            }
+        }
+        return false;
+    }
+
+    private static List<String> names(List<Member> members) {
+        return members.stream().map(m -> m.name().isEmpty() ? Long.toHexString(m.id()) : m.name()).toList();
+    }
+
+    private static Optional<String> fail(Object expected, Object observed) {
+        return Optional.of("expected " + expected + ", observed " + observed);
+    }
+}

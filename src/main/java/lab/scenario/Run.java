@@ -1,0 +1,54 @@
+package lab.scenario;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import lab.provider.ClusterStatus;
+import lab.provider.local.LocalLab;
+import lab.provider.local.StatusProbe;
+
+/** The state of one scenario run: its lab, the names bound so far, the clock and the timeline. */
+final class Run {
+    final LocalLab lab;
+    final Random random;
+    final long t0 = System.nanoTime();
+    final Map<String, List<String>> bound = new HashMap<>();
+    private final PrintWriter out;
+    Measurements measurements;
+    /** The leader when the last fault began: what {@code leader: changed} compares with. */
+    String leaderBeforeFault;
+
+    Run(LocalLab lab, Random random, PrintWriter out) {
+        this.lab = lab;
+        this.random = random;
+        this.out = out;
+    }
+
+    synchronized void say(String what) {
+        out.printf("  t+%6.2fs  %s%n", seconds(), what);
+        out.flush();
+    }
+
+    double seconds() {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    ClusterStatus status() {
+        return StatusProbe.probe(lab, Duration.ofMillis(400));
+    }
+
+    List<String> resolve(String selector) {
+        return Selector.resolve(selector, status(), lab.state().nodes(), bound, random);
+    }
+
+    String resolveOne(String selector) {
+        List<String> r = resolve(selector);
+        if (r.size() != 1) {
+            throw new ScenarioFailure(selector + " selects " + r.size() + " nodes " + r + "; this step takes one");
+        }
+        return r.get(0);
+    }
+}

@@ -1,0 +1,25 @@
+package lab.scenario;
+
+import java.util.List;
+
+/**
+ * The verdict of one scenario run, with its steps and measurements.
+ *
+ * @param verdict PASS, FAIL (an expectation or action failed) or ERROR (the lab could not be run: exit 4)
+ * @param artifacts where logs and statuses of a failed run were saved, or null
+ */
+public record ScenarioResult(String name, String file, String description, Verdict verdict, List<StepResult> steps,
+                             double seconds, List<double[]> outages, List<Double> newLeader, List<Double> recovery,
+                             int probeWrites, int probeFailures, String artifacts, String error) {
+
+    public enum Verdict {
+        PASS, FAIL, ERROR
+    }
+
+    public ScenarioResult {
+        steps = List.copyOf(steps);
+        outages = List.copyOf(outages);
+        newLeader = List.copyOf(newLeader);
+        recovery = List.copyOf(recovery);
+    }
+}

@@ -1,0 +1,117 @@
+package lab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import lab.provider.LabDir;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+
+/** `lab run` through the real launcher: the scenario library on the local provider, and a failing scenario. */
+class ScenarioRunIT {
+    static final Path SCENARIOS = LauncherIT.LAB.getParent().resolve("scenarios");
+
+    @TempDir
+    Path dir;
+
+    ProcessResult lab(String... args) throws Exception {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = LauncherIT.LAB.toString();
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true)
+                .redirectErrorStream(true).timeout(15, TimeUnit.MINUTES).execute();
+    }
+
+    @AfterEach
+    void down() throws Exception {
+        for (String name : LabDir.list(dir)) {
+            lab("down", "--name", name);
+        }
+    }
+
+    @Test
+    void theWholeLibraryPassesWithJunitXml() throws Exception {
+        ProcessResult r = lab("run", SCENARIOS.toString(), "--junit", "junit", "--json", "run.json");
+        String out = r.outputUTF8();
+        assertEquals(0, r.getExitValue(), out);
+        long files;
+        try (Stream<Path> s = Files.list(SCENARIOS)) {
+            files = s.filter(f -> f.toString().endsWith(".yaml")).count();
+        }
+        assertTrue(out.contains(files + " passed, 0 failed"), out);
+        try (Stream<Path> xml = Files.list(dir.resolve("junit"))) {
+            List<Path> all = xml.toList();
+            assertEquals(files, all.size());
+            for (Path x : all) {
+                String text = Files.readString(x);
+                assertTrue(text.contains("failures=\"0\" errors=\"0\""), x + ":\n" + text);
+                assertTrue(text.contains("<testcase "), x + ":\n" + text);
+            }
+        }
+        var journal = LabDir.json().readTree(dir.resolve("run.json").toFile());
+        assertEquals(files, journal.size());
+        var kill = java.util.stream.StreamSupport.stream(journal.spliterator(), false)
+                .filter(j -> j.path("name").asText().equals("kill-leader")).findFirst().orElseThrow();
+        assertEquals(1, kill.path("newLeader").size(), "time to a new leader was measured: " + kill);
+        assertTrue(kill.path("probeWrites").asInt() > 20, "the write probe ran: " + kill);
+        assertTrue(LabDir.list(dir).isEmpty(), "every scenario's lab was taken down");
+    }
+
+    @Test
+    void aFailedExpectationExitsOneLeavesArtifactsAndKeepsTheLabOnFailure() throws Exception {
+        Files.writeString(dir.resolve("wrong.yaml"), """
+                # Teaches: what a failure looks like.
+                name: wrong
+                lab: {nodes: 3}
+                steps:
+                  - kill: leader
+                  - expect: {healthy: 3, within: 1s}
+                  - put: {key: /never, value: reached}
+                """);
+        ProcessResult r = lab("run", "wrong.yaml", "--keep", "on-failure", "--junit", "junit");
+        String out = r.outputUTF8();
+        assertEquals(1, r.getExitValue(), out);
+        assertTrue(out.contains("FAIL expect {healthy: 3}: expected 3 healthy members, observed quorum: yes "
+                + "(2/3 healthy, 2 needed)"), out);
+        assertTrue(out.contains("the lab is kept as it was at the failure: `lab status --name run-wrong` to look at it, "
+                + "`lab down --name run-wrong` to remove it"), out);
+        assertEquals(List.of("run-wrong"), LabDir.list(dir));
+        Path runs = dir.resolve(".lab/runs");
+        Path run;
+        try (Stream<Path> s = Files.list(runs)) {
+            run = s.findFirst().orElseThrow();
+        }
+        for (String f : List.of("status.txt", "members.txt", "steps.txt", "journal.json", "logs/core-01.log")) {
+            assertTrue(Files.exists(run.resolve(f)), f + " in " + run);
+        }
+        assertTrue(Files.readString(run.resolve("status.txt")).contains("quorum: yes (2/3 healthy, 2 needed)"));
+        assertTrue(Files.readString(run.resolve("steps.txt")).contains("SKIPPED"), "the step after the failure");
+        String xml = Files.readString(dir.resolve("junit/TEST-scenario.wrong.xml"));
+        assertTrue(xml.contains("<failure message=\"expected 3 healthy members"), xml);
+        assertTrue(xml.contains("<skipped/>"), xml);
+        ProcessResult status = lab("status", "--name", "run-wrong");
+        assertTrue(status.outputUTF8().contains("quorum: yes (2/3 healthy"), status.outputUTF8());
+    }
+
+    @Test
+    void badScenariosStopEverythingBeforeAnyLabStarts() throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), "steps:\n  - kil: leader\n");
+        Files.writeString(dir.resolve("b.yaml"), "lab: {nodes: 3}\nsteps:\n  - sleep: soon\n");
+        ProcessResult r = lab("run", "a.yaml", "b.yaml");
+        assertEquals(2, r.getExitValue(), r.outputUTF8());
+        assertEquals("""
+                a.yaml:2:5: error: unknown step "kil"; did you mean "kill"?
+                b.yaml:3:12: error: bad duration "soon" for sleep; use a number and a unit, like 500ms, 5s or 2m
+                """, r.outputUTF8());
+        assertFalse(Files.exists(dir.resolve(".lab")), "nothing started");
+    }
+}

@@ -1,0 +1,127 @@
+package lab.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import lab.spec.BadInputException;
+import lab.spec.Overrides;
+import lab.spec.Problem;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The scenario format: the library and the README's examples parse; bad scenarios say what and where. */
+class ScenarioFormatTest {
+    static final Path REPO = Path.of(System.getProperty("lab.repo", ".")).toAbsolutePath().normalize();
+
+    @TestFactory
+    Stream<DynamicTest> everyLibraryScenarioParsesAndSaysWhatItTeaches() throws IOException {
+        try (Stream<Path> files = Files.list(REPO.resolve("scenarios"))) {
+            List<Path> all = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+            assertTrue(all.size() >= 12, "the library has the issue's scenarios: " + all);
+            return all.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+                String text = Files.readString(f);
+                assertTrue(text.startsWith("# Teaches: "), "starts with a comment saying what it teaches");
+                Scenario sc = ScenarioLoader.parse(f.getFileName().toString(), text, Overrides.none());
+                assertEquals(f.getFileName().toString().replace(".yaml", ""), sc.name());
+                assertFalse(sc.steps().isEmpty());
+            }));
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyReadmeExampleParses() throws IOException {
+        String readme = Files.readString(REPO.resolve("README.md"));
+        Matcher m = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        List<String> examples = new ArrayList<>();
+        while (m.find()) {
+            if (m.group(1).contains("steps:")) {
+                examples.add(m.group(1));
+            }
+        }
+        assertTrue(examples.size() >= 3, "README shows scenario examples");
+        return examples.stream().map(e -> DynamicTest.dynamicTest(e.lines().findFirst().orElse(""),
+                () -> assertFalse(ScenarioLoader.parse("README.md", e, Overrides.none()).steps().isEmpty())));
+    }
+
+    static Stream<Arguments> badScenarios() {
+        return Stream.of(
+                Arguments.of("unknown step", "steps:\n  - kil: leader\n", "2:5",
+                        "unknown step \"kil\"; did you mean \"kill\"?"),
+                Arguments.of("unknown selector", "steps:\n  - kill: core-09\n", "2:11",
+                        "unknown selector \"core-09\": no such node in this lab (core-01, core-02, core-03), and "
+                                + "not one of all, follower, followers, leader, majority, minority, random"),
+                Arguments.of("bad selector", "steps:\n  - kill: The Leader\n", "2:11", "unknown selector \"The Leader\"; "
+                        + "use a node name, $name, or one of all, follower, followers, leader, majority, minority, "
+                        + "random"),
+                Arguments.of("bad duration", "steps:\n  - sleep: 5 seconds\n", "2:12",
+                        "bad duration \"5 seconds\" for sleep; use a number and a unit, like 500ms, 5s or 2m"),
+                Arguments.of("duration without unit", "steps:\n  - expect: {quorum: true, within: 5}\n", "2:36",
+                        "within takes a duration with a unit, like 5s or 500ms, got 5"),
+                Arguments.of("unbound name", "steps:\n  - start: $old\n  - kill: leader\n    as: old\n", "2:12",
+                        "$old is not bound: an earlier step must say as: old"),
+                Arguments.of("unknown expectation", "steps:\n  - expect: {quorom: true}\n", "2:14",
+                        "unknown expectation \"quorom\"; did you mean \"quorum\"?"),
+                Arguments.of("two actions", "steps:\n  - kill: leader\n    stop: follower\n", "3:5",
+                        "one action per step: \"kill\" and \"stop\" are both here"),
+                Arguments.of("provider cannot", "lab: {provider: vagrant}\nsteps:\n  - kill: leader\n", "1:1",
+                        "provider vagrant cannot run scenarios yet; only the local provider exists"),
+                Arguments.of("bad lab block", "lab: {nodes: two}\nsteps:\n  - kill: leader\n", "1:14",
+                        "\"nodes\" must be a number of members (nodes: 3) or a list of nodes, got \"two\""),
+                Arguments.of("unknown top-level key", "setps:\n  - kill: leader\n", "1:1",
+                        "unknown key \"setps\" in the scenario; did you mean \"steps\"?"),
+                Arguments.of("bad keep", "keep: sometimes\nsteps:\n  - kill: leader\n", "1:7",
+                        "keep: takes always, never or on-failure"),
+                Arguments.of("partition of one group", "steps:\n  - partition: [leader]\n", "2:5",
+                        "partition: takes two or more groups, like [[leader, follower], rest]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badScenarios")
+    void badScenario(String what, String yaml, String lineCol, String message) {
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> ScenarioLoader.parse("s.yaml", yaml, Overrides.none()));
+        List<String> lines = e.problems().stream().map(Problem::toString).toList();
+        assertTrue(lines.contains("s.yaml:" + lineCol + ": error: " + message), () -> String.join("\n", lines));
+    }
+
+    @Test
+    void everyProblemOfAScenarioIsReportedAtOnce() {
+        String yaml = "steps:\n  - kil: leader\n  - sleep: forever\n  - start: $nobody\n";
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> ScenarioLoader.parse("s.yaml", yaml, Overrides.none()));
+        assertEquals(List.of(2, 3, 4), e.problems().stream().map(p -> p.pos().line()).toList(), e.getMessage());
+    }
+
+    @Test
+    void stepsKeepTheirSelectorsForRunTime() {
+        Scenario sc = ScenarioLoader.parse("s.yaml", """
+                lab: {nodes: 5}
+                steps:
+                  - isolate: leader
+                    as: cut
+                  - expect: {leader: changed, within: 5s}
+                  - block: {from: $cut, to: follower}
+                  - partition: [[leader, follower], rest]
+                """, Overrides.none());
+        assertEquals(5, sc.lab().members().size());
+        assertEquals("leader", sc.steps().get(0).arg("target"));
+        assertEquals("cut", sc.steps().get(0).bindAs());
+        assertEquals(java.time.Duration.ofSeconds(5), sc.steps().get(1).within());
+        assertEquals("$cut", sc.steps().get(2).arg("from"));
+        assertEquals(List.of(List.of("leader", "follower"), List.of("rest")), sc.steps().get(3).args().get("groups"));
+    }
+}
