@@ -49,6 +49,10 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
             description = "Seed for random selectors (default: 1), so a run repeats.")
     long seed;
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
+            description = "Run up to N scenarios at once, each on its own lab (default: 1).")
+    int parallel;
+
     @Option(names = "--name", paramLabel = "NAME", description = "The running lab for scenarios with use: existing.")
     String name;
 
@@ -77,15 +81,17 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new BadInputException(problems);
         }
-        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        ScenarioRunner runner = new ScenarioRunner(top.workDir(), out(), new ScenarioRunner.Options(keep, step, seed,
-                name != null ? name : "lab", input, top.workDir().resolve(LabDir.LABS).resolve("runs")));
-        List<ScenarioResult> results = new ArrayList<>();
-        for (Scenario sc : scenarios) {
-            ScenarioResult r = runner.run(sc);
-            results.add(r);
-            reports(r);
+        if (parallel < 1 || (parallel > 1 && step)) {
+            throw new BadInputException(parallel < 1 ? "--parallel must be at least 1" : "--step waits for Enter "
+                    + "before every step: run one scenario at a time (leave out --parallel)");
         }
+        if (parallel > 1 && scenarios.stream().anyMatch(Scenario::useExisting)) {
+            throw new BadInputException("scenarios with use: existing share one lab: run them without --parallel");
+        }
+        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        ScenarioRunner.Options opts = new ScenarioRunner.Options(keep, step, seed, name != null ? name : "lab", input,
+                top.workDir().resolve(LabDir.LABS).resolve("runs"));
+        List<ScenarioResult> results = parallel == 1 ? sequential(scenarios, opts) : concurrent(scenarios, opts);
         try {
             if (json != null) {
                 Journal.write(results, top.workDir().resolve(json));
@@ -104,6 +110,50 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
         }
         return results.stream().allMatch(r -> r.verdict() == ScenarioResult.Verdict.PASS) ? ExitCode.OK
                 : ExitCode.CHECK_FAILED;
+    }
+
+    private List<ScenarioResult> sequential(List<Scenario> scenarios, ScenarioRunner.Options opts) {
+        ScenarioRunner runner = new ScenarioRunner(top.workDir(), out(), opts);
+        List<ScenarioResult> results = new ArrayList<>();
+        for (Scenario sc : scenarios) {
+            ScenarioResult r = runner.run(sc);
+            results.add(r);
+            reports(r);
+        }
+        return results;
+    }
+
+    /** Each scenario on its own lab and thread; its timeline is printed as one block when it is done. */
+    private List<ScenarioResult> concurrent(List<Scenario> scenarios, ScenarioRunner.Options opts) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        try {
+            List<java.util.concurrent.Future<ScenarioResult>> running = new ArrayList<>();
+            for (Scenario sc : scenarios) {
+                running.add(pool.submit(() -> {
+                    java.io.StringWriter buf = new java.io.StringWriter();
+                    ScenarioResult r = new ScenarioRunner(top.workDir(), new java.io.PrintWriter(buf, true), opts)
+                            .run(sc);
+                    synchronized (this) {
+                        out().print(buf);
+                        out().flush();
+                        reports(r);
+                    }
+                    return r;
+                }));
+            }
+            List<ScenarioResult> results = new ArrayList<>();
+            for (var f : running) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private void reports(ScenarioResult r) {

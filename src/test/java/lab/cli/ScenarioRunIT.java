@@ -40,7 +40,7 @@ class ScenarioRunIT {
 
     @Test
     void theWholeLibraryPassesWithJunitXml() throws Exception {
-        ProcessResult r = lab("run", SCENARIOS.toString(), "--junit", "junit", "--json", "run.json");
+        ProcessResult r = lab("run", SCENARIOS.toString(), "--junit", "junit", "--json", "run.json", "--parallel", "2");
         String out = r.outputUTF8();
         assertEquals(0, r.getExitValue(), out);
         long files;
@@ -113,5 +113,28 @@ class ScenarioRunIT {
                 b.yaml:3:12: error: bad duration "soon" for sleep; use a number and a unit, like 500ms, 5s or 2m
                 """, r.outputUTF8());
         assertFalse(Files.exists(dir.resolve(".lab")), "nothing started");
+    }
+
+    @Test
+    void trainerModeExplainsEachStepWithTheQuorumArithmetic() throws Exception {
+        ProcessResult r = new ProcessExecutor().command(LauncherIT.LAB.toString(), "run",
+                        SCENARIOS.resolve("kill-follower.yaml").toString(), "--step")
+                .directory(dir.toFile()).redirectInput(new java.io.ByteArrayInputStream("\n".repeat(20).getBytes()))
+                .readOutput(true).redirectErrorStream(true).timeout(5, TimeUnit.MINUTES).execute();
+        String out = r.outputUTF8();
+        assertEquals(0, r.getExitValue(), out);
+        assertTrue(out.matches("(?s).*next: kill: follower\\s+why:  3 members, 2 needed; taking out 1 \\(core-0\\d\\) "
+                + "leaves 2: still available\\s+now:  quorum: yes \\(3/3 healthy, 2 needed\\).*"), out);
+        assertTrue(out.contains("[Enter]"), out);
+    }
+
+    @Test
+    void parallelRunsGiveEachScenarioItsOwnLab() throws Exception {
+        ProcessResult r = lab("run", SCENARIOS.resolve("kill-follower.yaml").toString(),
+                SCENARIOS.resolve("slow-follower.yaml").toString(), "--parallel", "2");
+        String out = r.outputUTF8();
+        assertEquals(0, r.getExitValue(), out);
+        assertTrue(out.contains("2 passed, 0 failed"), out);
+        assertTrue(out.contains("PASS kill-follower") && out.contains("PASS slow-follower"), out);
     }
 }

@@ -95,21 +95,26 @@ public final class LocalLab {
             }
             dir.delete();
         });
-        LocalAddresses addresses = Blocks.claim(workDir, spec, block);
-        LabRenderer.Rendered rendered = LabRenderer.render(spec);
-        List<NodeState> nodes = new ArrayList<>();
-        Map<String, String> userData = new HashMap<>();
-        for (NodeSpec n : spec.nodes()) {
-            String local = addresses.map(n.address());
-            NodeEtcd e = EtcdEnvReader.read(rendered.userData(n.name()), n.address(), n.name());
-            userData.put(n.name(), rendered.userData(n.name()));
-            nodes.add(new NodeState(n.name(), n.role(), n.address(), local, e.kind(), 0, 0, "", false, false, "",
-                    NodeState.Process.NONE));
+        LabState s;
+        LocalAddresses addresses;
+        // Claiming a block and recording it must be one step for labs brought up side by side (lab run --parallel).
+        synchronized (LocalLab.class) {
+            addresses = Blocks.claim(workDir, spec, block);
+            LabRenderer.Rendered rendered = LabRenderer.render(spec);
+            List<NodeState> nodes = new ArrayList<>();
+            Map<String, String> userData = new HashMap<>();
+            for (NodeSpec n : spec.nodes()) {
+                String local = addresses.map(n.address());
+                NodeEtcd e = EtcdEnvReader.read(rendered.userData(n.name()), n.address(), n.name());
+                userData.put(n.name(), rendered.userData(n.name()));
+                nodes.add(new NodeState(n.name(), n.role(), n.address(), local, e.kind(), 0, 0, "", false, false, "",
+                        NodeState.Process.NONE));
+            }
+            s = new LabState(spec.name(), spec.provider(), spec.source(), addresses.block(),
+                    Ipv4.format(spec.subnet().hostAddress()), spec.bootstrap() == lab.spec.Bootstrap.DISCOVERY, nodes,
+                    userData, 0, 0, 0);
+            dir.write(s);
         }
-        LabState s = new LabState(spec.name(), spec.provider(), spec.source(), addresses.block(),
-                Ipv4.format(spec.subnet().hostAddress()), spec.bootstrap() == lab.spec.Bootstrap.DISCOVERY, nodes,
-                userData, 0, 0, 0);
-        dir.write(s);
         LocalLab lab = new LocalLab(dir, s, log);
         created.accept(lab);
         try {
