@@ -73,7 +73,7 @@ class ScenarioRunIT {
                 name: wrong
                 lab: {nodes: 3}
                 steps:
-                  - kill: leader
+                  - kill: follower
                   - expect: {healthy: 3, within: 1s}
                   - put: {key: /never, value: reached}
                 """);
