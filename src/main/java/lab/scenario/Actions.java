@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import lab.etcd.EtcdHttp;
 import lab.provider.NodeState;
 import lab.provider.local.LocalLab;
@@ -13,11 +13,11 @@ import lab.provider.local.Membership;
 import lab.provider.local.Network;
 import lab.provider.local.Readiness;
 import lab.spec.Durations;
-import lab.spec.EnvironmentException;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.zeroturnaround.exec.ProcessExecutor;
-import org.zeroturnaround.exec.ProcessResult;
+import lab.transport.ExecResult;
+import lab.transport.LocalTransport;
+import lab.transport.Transport;
 
 /** Carries out a scenario's actions on the lab; returns what was done, with selectors resolved. */
 final class Actions {
@@ -185,25 +185,20 @@ final class Actions {
         throw new ScenarioFailure("no member can serve clients (" + run.status().summary() + ")");
     }
 
+    /** A shell command on each selected node, through the node's transport (local nodes: this machine). */
     private static String exec(Step step, Run run) {
         List<String> nodes = run.resolve(step.arg("on"));
-        StringBuilder b = new StringBuilder("exec on " + String.join(",", nodes) + ": " + step.arg("command"));
         for (String n : nodes) {
             NodeState node = run.lab.node(n);
-            try {
-                ProcessResult r = new ProcessExecutor().command("sh", "-c", step.arg("command"))
-                        .environment("LAB_NODE", n).environment("LAB_NODE_ADDRESS", node.address())
-                        .environment("ETCDCTL_API", "3").environment("ETCDCTL_ENDPOINTS", node.clientUrl())
-                        .readOutput(true).redirectErrorStream(true).timeout(60, TimeUnit.SECONDS).execute();
-                if (r.getExitValue() != 0) {
-                    throw new ScenarioFailure("exec on " + n + " exited " + r.getExitValue() + ": "
-                            + r.outputUTF8().trim());
-                }
-            } catch (java.io.IOException | InterruptedException | java.util.concurrent.TimeoutException e) {
-                throw new EnvironmentException("exec on " + n + " failed: " + e.getMessage(), e);
+            Transport t = new LocalTransport(Map.of("LAB_NODE", n, "LAB_NODE_ADDRESS", node.address(),
+                    "ETCDCTL_API", "3", "ETCDCTL_ENDPOINTS", node.clientUrl()));
+            ExecResult r = t.exec(step.arg("command"), Duration.ofSeconds(60));
+            if (!r.ok()) {
+                throw new ScenarioFailure("exec on " + n + " exited " + r.exitCode() + ": " + (r.stdout()
+                        + r.stderr()).trim());
             }
         }
-        return b.toString();
+        return "exec on " + String.join(",", nodes) + ": " + step.arg("command");
     }
 
     static void pause(Duration d) {
