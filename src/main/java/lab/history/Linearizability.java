@@ -2,7 +2,6 @@ package lab.history;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +46,44 @@ public final class Linearizability {
         return check(ops, model, System.nanoTime() + budget.toNanos());
     }
 
-    private record Memo(BitSet linearized, Object state) {
+    /**
+     * A visited configuration. The hash of the linearized set is Zobrist's: a random 64-bit value per operation,
+     * XORed in and out as the search links and unlinks it, so it costs O(1) per step and spreads well, where
+     * BitSet's own hash (an XOR of its words) sent most configurations into a few buckets.
+     */
+    private static final class Memo {
+        // Histories of up to 128 operations per key (most) keep their set inline, without an array per memo.
+        private final long w0;
+        private final long w1;
+        private final long[] words;
+        private final Object state;
+        private final int hash;
+
+        Memo(long[] linearized, long zobrist, Object state) {
+            if (linearized.length <= 2) {
+                this.w0 = linearized[0];
+                this.w1 = linearized.length > 1 ? linearized[1] : 0;
+                this.words = null;
+            } else {
+                this.w0 = 0;
+                this.w1 = 0;
+                this.words = linearized.clone();
+            }
+            this.state = state;
+            long h = zobrist * 0x9E3779B97F4A7C15L + Objects.hashCode(state);
+            this.hash = (int) (h ^ (h >>> 32));
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Memo m && m.hash == hash && m.w0 == w0 && m.w1 == w1
+                    && java.util.Arrays.equals(m.words, words) && Objects.equals(m.state, state);
+        }
     }
 
     private static <S> CheckResult check(List<Op> ops, Model<S> model, long deadline) {
@@ -86,8 +122,10 @@ public final class Linearizability {
             last = i;
         }
         next[last] = -1;
-        BitSet linearized = new BitSet(n);
-        Set<Memo> seen = new HashSet<>();
+        long[] linearized = new long[(n + 63) / 64];
+        long[] zobrist = new java.util.SplittableRandom(n).longs(n).toArray();
+        long z = 0;
+        Set<Memo> seen = new HashSet<>(1 << 12);
         int[] stackOp = new int[n];
         Object[] stackState = new Object[n];
         int depth = 0;
@@ -105,8 +143,9 @@ public final class Linearizability {
                 int op = opAt[entry];
                 S after = model.step(state, ops.get(op));
                 if (after != null) {
-                    linearized.set(op);
-                    if (seen.add(new Memo((BitSet) linearized.clone(), after))) {
+                    linearized[op >>> 6] ^= 1L << op;
+                    z ^= zobrist[op];
+                    if (seen.add(new Memo(linearized, z, after))) {
                         stackOp[depth] = op;
                         stackState[depth++] = state;
                         if (depth > bestDepth) {
@@ -118,7 +157,8 @@ public final class Linearizability {
                         entry = next[head];
                         continue;
                     }
-                    linearized.clear(op);
+                    linearized[op >>> 6] ^= 1L << op;
+                    z ^= zobrist[op];
                 }
                 entry = next[entry];
             } else {
@@ -132,7 +172,8 @@ public final class Linearizability {
                 @SuppressWarnings("unchecked")
                 S saved = (S) stackState[depth];
                 state = saved;
-                linearized.clear(op);
+                linearized[op >>> 6] ^= 1L << op;
+                z ^= zobrist[op];
                 unlift(callAt[op], retAt[op], next, prev);
                 entry = next[callAt[op]];
             }
