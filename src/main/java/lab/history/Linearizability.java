@@ -220,8 +220,4 @@ public final class Linearizability {
         return "[p" + op.process() + " " + (op.call() == Long.MAX_VALUE ? "" : "t" + op.call()) + "-"
                 + (op.pending() ? "open" : "t" + op.ret()) + "] " + model.describe(op);
     }
-
-    static boolean sameState(Object a, Object b) {
-        return Objects.equals(a, b);
-    }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import lab.provider.ClusterStatus;
-import lab.provider.NodeStatus;
 import lab.provider.local.Membership;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -83,9 +82,5 @@ final class Rolling {
             throw new ScenarioFailure(node + " did not come back within " + WAIT.toSeconds() + " s ("
                     + run.status().summary() + ")");
         }
-    }
-
-    static List<String> names(ClusterStatus s) {
-        return s.nodes().stream().map(NodeStatus::name).toList();
     }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import lab.provider.ClusterStatus;
 import lab.provider.NodeState;
 import lab.provider.local.LocalLab;
 import lab.provider.local.Network;
@@ -180,10 +179,6 @@ public final class ScenarioRunner {
         } else {
             lab.destroy();
         }
-    }
-
-    static ClusterStatus status(Run run) {
-        return run.status();
     }
 
     static void writeQuietly(Path p, String text) {

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import lab.etcd.EtcdHttp;
 import lab.etcd.MemberStatus;
@@ -141,15 +140,6 @@ public final class Readiness {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log at " + log + ")";
-        }
-    }
-
-    static Optional<Long> leaderOf(NodeState n) {
-        try {
-            long l = EtcdHttp.status(n.clientUrl(), PROBE).leaderId();
-            return l == 0 ? Optional.empty() : Optional.of(l);
-        } catch (RuntimeException e) {
-            return Optional.empty();
         }
     }
 }
