@@ -1,18 +1,15 @@
 package lab.daemon;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import lab.net.LinkRules;
-import lab.provider.LabDir;
 import lab.spec.EnvironmentException;
 
 /** How CLI commands talk to a lab's daemon. */
 public final class DaemonClient {
-    private static final ObjectMapper JSON = LabDir.json();
     private final String base;
 
     public DaemonClient(String host, int port) {
@@ -35,18 +32,14 @@ public final class DaemonClient {
 
     public LinkRules rules() {
         try {
-            return JSON.readValue(call("GET", "/rules", null), LinkRules.class);
-        } catch (IOException e) {
+            return LinkRules.fromText(new String(call("GET", "/rules", null), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
             throw new EnvironmentException("the lab daemon sent unreadable rules: " + e.getMessage(), e);
         }
     }
 
     public void rules(LinkRules r) {
-        try {
-            call("PUT", "/rules", JSON.writeValueAsBytes(r));
-        } catch (IOException e) {
-            throw new EnvironmentException("cannot send rules to the lab daemon: " + e.getMessage(), e);
-        }
+        call("PUT", "/rules", r.toText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public void stop() {

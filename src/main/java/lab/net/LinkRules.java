@@ -55,6 +55,35 @@ public record LinkRules(Set<List<String>> cut, Map<String, List<Integer>> delays
         return new LinkRules(cut, d);
     }
 
+    /**
+     * The rules as lines ({@code cut A B}, {@code delay N MS JITTER}): how the CLI and the daemon exchange them,
+     * so that the daemon, whose start-up every bring-up waits for, needs no JSON library.
+     */
+    public String toText() {
+        StringBuilder b = new StringBuilder();
+        cut.stream().sorted(java.util.Comparator.comparing((List<String> l) -> l.get(0)).thenComparing(l -> l.get(1)))
+                .forEach(l -> b.append("cut ").append(l.get(0)).append(' ').append(l.get(1)).append('\n'));
+        new java.util.TreeMap<>(delays).forEach((n, d) -> b.append("delay ").append(n).append(' ').append(d.get(0))
+                .append(' ').append(d.get(1)).append('\n'));
+        return b.toString();
+    }
+
+    public static LinkRules fromText(String text) {
+        Set<List<String>> c = new HashSet<>();
+        Map<String, List<Integer>> d = new HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[0].equals("cut")) {
+                c.add(List.of(f[1], f[2]));
+            } else if (f.length == 4 && f[0].equals("delay")) {
+                d.put(f[1], List.of(Integer.parseInt(f[2]), Integer.parseInt(f[3])));
+            } else if (!line.isBlank()) {
+                throw new IllegalArgumentException("not a rule: " + line);
+            }
+        }
+        return new LinkRules(c, d);
+    }
+
     /** The nodes a node cannot reach or be reached from, for `lab status`. */
     public Set<String> cutFrom(String node) {
         Set<String> out = new HashSet<>();

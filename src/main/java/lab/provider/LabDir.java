@@ -76,6 +76,11 @@ public final class LabDir {
         }
     }
 
+    /** What the daemon reads: one line per node, tab-separated (see {@link DaemonView}). */
+    public Path daemonView() {
+        return root.resolve("daemon-view.tsv");
+    }
+
     /** Writes atomically (a crash leaves the old or the new state, never half of one). */
     public void write(LabState state) {
         try {
@@ -83,6 +88,9 @@ public final class LabDir {
             Path tmp = root.resolve("state.json.tmp");
             JSON.writeValue(tmp.toFile(), state);
             Files.move(tmp, stateFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path view = root.resolve("daemon-view.tsv.tmp");
+            Files.writeString(view, DaemonView.of(state).toText());
+            Files.move(view, daemonView(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + stateFile() + ": " + e.getMessage(), e);
         }
