@@ -67,9 +67,7 @@ public final class EtcdHttp {
     public static boolean httpHealth(String endpoint, Duration timeout) {
         HttpURLConnection c = null;
         try {
-            c = (HttpURLConnection) URI.create(endpoint + "/health").toURL().openConnection();
-            c.setConnectTimeout((int) timeout.toMillis());
-            c.setReadTimeout((int) timeout.toMillis());
+            c = open(endpoint + "/health", timeout);
             if (c.getResponseCode() != 200) {
                 return false;
             }
@@ -154,10 +152,7 @@ public final class EtcdHttp {
     private static JsonNode post(String endpoint, String path, JsonNode body, Duration timeout) {
         HttpURLConnection c = null;
         try {
-            c = (HttpURLConnection) URI.create(endpoint + path).toURL().openConnection();
-            int ms = (int) Math.max(1, timeout.toMillis());
-            c.setConnectTimeout(ms);
-            c.setReadTimeout(ms);
+            c = open(endpoint + path, timeout);
             c.setRequestMethod("POST");
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", "application/json");
@@ -182,6 +177,15 @@ public final class EtcdHttp {
                 c.disconnect();
             }
         }
+    }
+
+    /** A connection whose connect and every read give up after {@code timeout}. */
+    private static HttpURLConnection open(String url, Duration timeout) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        int ms = (int) Math.max(1, timeout.toMillis());
+        c.setConnectTimeout(ms);
+        c.setReadTimeout(ms);
+        return c;
     }
 
     private static long u64(JsonNode n) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -13,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.databind.JsonNode;
 import lab.provider.LabDir;
+import lab.testing.RecordedProcesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,20 +45,6 @@ class LocalCliIT {
         }
     }
 
-    private List<long[]> pids(String name) throws Exception {
-        JsonNode s = LabDir.json().readTree(dir.resolve(".lab").resolve(name).resolve("state.json").toFile());
-        List<long[]> out = new ArrayList<>();
-        s.path("nodes").forEach(n -> out.add(new long[] {n.path("pid").asLong(), n.path("startedAt").asLong()}));
-        out.add(new long[] {s.path("daemonPid").asLong(), s.path("daemonStartedAt").asLong()});
-        return out;
-    }
-
-    private static boolean alive(long[] p) {
-        return ProcessHandle.of(p[0]).filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L) == p[1])
-                .isPresent();
-    }
-
     @Test
     void upStatusEtcdctlAndDownAfterTheDaemonWasKilled() throws Exception {
         ProcessResult up = lab("up", "--name", "cli");
@@ -71,13 +58,13 @@ class LocalCliIT {
         assertEquals(0, members.getExitValue(), members.outputUTF8());
         assertEquals(3, members.outputUTF8().lines().filter(l -> l.contains(", started, core-0")).count(),
                 members.outputUTF8());
-        List<long[]> pids = pids("cli");
-        assertTrue(pids.stream().allMatch(LocalCliIT::alive));
+        List<long[]> pids = RecordedProcesses.of(dir, "cli");
+        assertTrue(pids.stream().allMatch(RecordedProcesses::alive));
         ProcessHandle.of(pids.get(pids.size() - 1)[0]).orElseThrow().destroyForcibly(); // SIGKILL the daemon
         ProcessResult down = lab("down", "--name", "cli");
         assertEquals(0, down.getExitValue(), down.outputUTF8());
         for (long[] p : pids) {
-            assertFalse(alive(p), "pid " + p[0] + " survived lab down");
+            assertFalse(RecordedProcesses.alive(p), "pid " + p[0] + " survived lab down");
         }
         assertFalse(Files.exists(dir.resolve(".lab/cli")));
     }

@@ -73,6 +73,8 @@ class ScenarioRunIT {
                 name: wrong
                 lab: {nodes: 3}
                 steps:
+                  - exec: {on: leader, command: "etcdctl put /from-exec yes && test -n \"$LAB_NODE\""}
+                  - expect: {key: {/from-exec: "yes"}}
                   - kill: follower
                   - expect: {healthy: 3, within: 1s}
                   - put: {key: /never, value: reached}
@@ -80,6 +82,8 @@ class ScenarioRunIT {
         ProcessResult r = lab("run", "wrong.yaml", "--keep", "on-failure", "--junit", "junit");
         String out = r.outputUTF8();
         assertEquals(1, r.getExitValue(), out);
+        assertTrue(out.matches("(?s).*exec on core-0\\d: etcdctl put /from-exec yes.*ok   expect \\{key: \\{/from-exec: yes\\}\\}.*"),
+                "the exec step ran on the leader through its transport: " + out);
         assertTrue(out.contains("FAIL expect {healthy: 3}: expected 3 healthy members, observed quorum: yes "
                 + "(2/3 healthy, 2 needed)"), out);
         assertTrue(out.contains("the lab is kept as it was at the failure: `lab status --name run-wrong` to look at it, "

@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import lab.provider.LabDir;
+import lab.testing.RecordedProcesses;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,24 +21,6 @@ import org.zeroturnaround.exec.ProcessResult;
 class UpInterruptIT {
     @TempDir
     Path dir;
-
-    private static boolean alive(long pid, long startedAt) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L) == startedAt)
-                .isPresent();
-    }
-
-    private List<long[]> recordedPids(String name) {
-        List<long[]> out = new ArrayList<>();
-        try {
-            JsonNode s = LabDir.json().readTree(dir.resolve(".lab").resolve(name).resolve("state.json").toFile());
-            s.path("nodes").forEach(n -> out.add(new long[] {n.path("pid").asLong(), n.path("startedAt").asLong()}));
-            out.add(new long[] {s.path("daemonPid").asLong(), s.path("daemonStartedAt").asLong()});
-        } catch (java.io.IOException e) {
-            // not written yet
-        }
-        return out;
-    }
 
     @Test
     void aReadinessTimeoutNamesTheMemberShowsItsLogAndLeavesNothing() throws Exception {
@@ -61,18 +42,18 @@ class UpInterruptIT {
         Awaitility.await("lab up to start its members").atMost(Duration.ofSeconds(30)).pollInterval(
                 Duration.ofMillis(20)).until(() -> {
                     pids.clear();
-                    pids.addAll(recordedPids("intr"));
+                    pids.addAll(RecordedProcesses.of(dir, "intr"));
                     return pids.stream().filter(x -> x[0] > 0).count() >= 2;
                 });
         new ProcessExecutor().command("kill", "-INT", Long.toString(p.pid())).execute();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "lab up exits on Ctrl-C");
         // Whatever the interrupted bring-up had started, by PID, is gone.
-        List<long[]> last = recordedPids("intr");
+        List<long[]> last = RecordedProcesses.of(dir, "intr");
         if (!last.isEmpty()) {
             pids.addAll(last);
         }
         Awaitility.await("every process of the interrupted lab to exit").atMost(Duration.ofSeconds(15))
-                .until(() -> pids.stream().noneMatch(x -> x[0] > 0 && alive(x[0], x[1])));
+                .until(() -> pids.stream().noneMatch(RecordedProcesses::alive));
         assertFalse(Files.exists(dir.resolve(".lab/intr/state.json")), Files.readString(dir.resolve("up.log")));
     }
 }

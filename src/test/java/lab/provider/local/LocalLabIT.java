@@ -20,31 +20,13 @@ import lab.provider.NodeState;
 import lab.render.NodeEtcd;
 import lab.spec.BadInputException;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The local provider on real etcd (Debian's 3.4): bring-up, node faults and membership. */
-class LocalLabIT {
+class LocalLabIT extends LocalLabTest {
     static final Duration CALL = Duration.ofSeconds(3);
-
-    @TempDir
-    Path work;
-
-    LabFixture labs;
-
-    @BeforeEach
-    void fixture() {
-        labs = new LabFixture(work);
-    }
-
-    @AfterEach
-    void teardown() {
-        labs.close();
-    }
 
     static ClusterStatus status(LocalLab lab) {
         return StatusProbe.probe(lab, Duration.ofMillis(500));
