@@ -8,13 +8,13 @@ import lab.etcd.MemberStatus;
 import lab.provider.ClusterStatus;
 import lab.provider.NodeState;
 import lab.report.StatusReport;
-import lab.provider.local.Elections;
+import lab.provider.Elections;
 import lab.report.StatusReport;
-import lab.provider.local.LocalLab;
+import lab.provider.Lab;
 import lab.report.StatusReport;
-import lab.provider.local.Readiness;
+import lab.provider.Readiness;
 import lab.report.StatusReport;
-import lab.provider.local.StatusProbe;
+import lab.provider.StatusProbe;
 import lab.spec.Overrides;
 import lab.spec.SpecLoader;
 import picocli.CommandLine.Command;
@@ -48,7 +48,7 @@ final class DemoCommand extends LabVerb implements Callable<Integer> {
         t0 = System.nanoTime();
         say("bringing up core-01, core-02, core-03: one etcd each on its own loopback address, configured by the "
                 + "rendered member user-data (static bootstrap, no discovery token)");
-        LocalLab l = LocalLab.create(top.workDir(), lab, null, s -> { });
+        Lab l = Lab.create(top.workDir(), lab, null, s -> { });
         try {
             run(l);
         } finally {
@@ -64,7 +64,7 @@ final class DemoCommand extends LabVerb implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private void run(LocalLab l) {
+    private void run(Lab l) {
         Readiness.awaitCluster(l, Duration.ofSeconds(30));
         ClusterStatus s = StatusProbe.probe(l, Duration.ofMillis(500));
         say("cluster ready: leader " + s.leader().orElse("?") + ", term " + s.term());

@@ -2,7 +2,7 @@ package lab.cli;
 
 import java.util.concurrent.Callable;
 import lab.provider.LabDir;
-import lab.provider.local.LocalLab;
+import lab.provider.Lab;
 import picocli.CommandLine.Command;
 
 @Command(name = "down", description = "Stop and remove everything of a lab (works after anything was killed).")
@@ -15,7 +15,7 @@ final class DownCommand extends RunningLabVerb implements Callable<Integer> {
             out.println("no lab \"" + name + "\" here: nothing to do");
             return ExitCode.OK;
         }
-        LocalLab lab = LocalLab.open(top.workDir(), name, out::println);
+        Lab lab = Lab.open(top.workDir(), name, out::println);
         int processes = (int) lab.state().nodes().stream().filter(n -> n.pid() > 0).count();
         lab.destroy();
         out.println("lab \"" + name + "\" is down: " + processes + " process(es) and the daemon stopped, "

@@ -5,10 +5,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import lab.provider.NodeState;
-import lab.provider.local.LocalLab;
+import lab.provider.Lab;
 import lab.spec.EnvironmentException;
 import org.zeroturnaround.exec.ProcessExecutor;
-import org.zeroturnaround.exec.stream.LogOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +18,7 @@ final class EtcdctlCommand extends RunningLabVerb implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalLab lab = lab();
+        Lab lab = lab();
         String endpoints = lab.state().members().stream().map(NodeState::clientUrl).collect(Collectors.joining(","));
         List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoints));
         cmd.addAll(args);
@@ -28,19 +27,10 @@ final class EtcdctlCommand extends RunningLabVerb implements Callable<Integer> {
         try {
             // etcdctl's own exit code is passed through.
             return new ProcessExecutor().command(cmd).environment("ETCDCTL_API", "3")
-                    .redirectOutput(lines(out)).redirectError(lines(err)).execute().getExitValue();
+                    .redirectOutput(SshCommand.lines(out)).redirectError(SshCommand.lines(err)).execute().getExitValue();
         } catch (java.io.IOException e) {
             throw new EnvironmentException("etcdctl is not installed: install Debian's etcd-client (sudo apt-get "
                     + "install -y etcd-client)", e);
         }
-    }
-
-    private static LogOutputStream lines(java.io.PrintWriter w) {
-        return new LogOutputStream() {
-            @Override
-            protected void processLine(String line) {
-                w.println(line);
-            }
-        };
     }
 }

@@ -1,7 +1,7 @@
 package lab.cli;
 
 import java.nio.file.Path;
-import lab.provider.local.LocalLab;
+import lab.provider.Lab;
 import lab.spec.Overrides;
 import lab.spec.SpecLoader;
 import picocli.CommandLine.Option;
@@ -25,7 +25,7 @@ final class LabOptions {
                 .spec().name()).orElse(SpecLoader.DEFAULT_NAME);
     }
 
-    LocalLab open(Path workDir, java.io.PrintWriter out) {
-        return LocalLab.open(workDir, labName(workDir), out::println);
+    Lab open(Path workDir, java.io.PrintWriter out) {
+        return Lab.open(workDir, labName(workDir), out::println);
     }
 }

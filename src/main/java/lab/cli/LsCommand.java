@@ -3,7 +3,7 @@ package lab.cli;
 import java.util.concurrent.Callable;
 import lab.provider.LabDir;
 import lab.provider.LabState;
-import lab.provider.local.Processes;
+import lab.provider.Processes;
 import lab.report.Table;
 import picocli.CommandLine.Command;
 

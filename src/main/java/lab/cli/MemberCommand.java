@@ -1,8 +1,8 @@
 package lab.cli;
 
 import lab.etcd.Member;
-import lab.provider.local.LocalLab;
-import lab.provider.local.Membership;
+import lab.provider.Lab;
+import lab.provider.Membership;
 import lab.report.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

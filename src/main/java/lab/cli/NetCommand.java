@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import lab.net.LinkRules;
-import lab.provider.local.LocalLab;
-import lab.provider.local.Network;
-import lab.provider.local.Targets;
+import lab.provider.Lab;
+import lab.provider.Network;
+import lab.provider.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -28,7 +28,7 @@ final class NetCommand extends RunningLabVerb {
 
     @Command(name = "isolate", description = "Cut one member (name, leader, follower, random) off from all others.")
     int isolate(@Parameters(paramLabel = "TARGET") String target) {
-        LocalLab lab = lab();
+        Lab lab = lab();
         String node = Targets.resolve(lab, target, new Random());
         return report("isolated " + node, Network.isolate(lab, node));
     }
@@ -36,7 +36,7 @@ final class NetCommand extends RunningLabVerb {
     @Command(name = "block", description = "Drop raft messages from one member to another, one direction only.")
     int block(@Parameters(index = "0", paramLabel = "FROM") String from,
               @Parameters(index = "1", paramLabel = "TO") String to) {
-        LocalLab lab = lab();
+        Lab lab = lab();
         String f = Targets.resolve(lab, from, new Random());
         String t = Targets.resolve(lab, to, new Random());
         return report("blocked " + f + " -> " + t, Network.block(lab, f, t));
@@ -45,7 +45,7 @@ final class NetCommand extends RunningLabVerb {
     @Command(name = "delay", description = "Delay a member's peer traffic: delay core-02 200ms or 200ms±50ms.")
     int delay(@Parameters(index = "0", paramLabel = "TARGET") String target,
               @Parameters(index = "1", paramLabel = "DELAY") String delay) {
-        LocalLab lab = lab();
+        Lab lab = lab();
         String node = Targets.resolve(lab, target, new Random());
         return report("delayed " + node + " by " + delay, Network.delay(lab, node, delay));
     }

@@ -2,17 +2,17 @@ package lab.cli;
 
 import java.util.Random;
 import java.util.function.BiConsumer;
-import lab.provider.local.LocalLab;
-import lab.provider.local.Targets;
+import lab.provider.Lab;
+import lab.provider.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "node", description = "Node faults: kill, stop, start, restart, wipe, pause, resume.",
         footer = {"", "TARGET is a node name, leader, follower or random; it is resolved when the command runs."})
 final class NodeCommand extends RunningLabVerb {
-    private int apply(String target, String verb, String done, BiConsumer<LocalLab, String> action) {
+    private int apply(String target, String verb, String done, BiConsumer<Lab, String> action) {
         var out = spec.commandLine().getOut();
-        LocalLab lab = labOptions.open(top.workDir(), out);
+        Lab lab = labOptions.open(top.workDir(), out);
         String node = Targets.resolve(lab, target, new Random());
         action.accept(lab, node);
         out.println(done + " " + node + (node.equals(target) ? "" : " (" + target + ")"));
@@ -21,36 +21,36 @@ final class NodeCommand extends RunningLabVerb {
 
     @Command(name = "kill", description = "SIGKILL the node's etcd: it dies mid-write, as on a power cut.")
     int kill(@Parameters(paramLabel = "TARGET") String target) {
-        return apply(target, "kill", "killed", LocalLab::kill);
+        return apply(target, "kill", "killed", Lab::kill);
     }
 
     @Command(name = "stop", description = "SIGTERM: a clean shutdown.")
     int stop(@Parameters(paramLabel = "TARGET") String target) {
-        return apply(target, "stop", "stopped", LocalLab::stop);
+        return apply(target, "stop", "stopped", Lab::stop);
     }
 
     @Command(name = "start", description = "Start the node's etcd again from its user-data (and its data, if any).")
     int start(@Parameters(paramLabel = "TARGET") String target) {
-        return apply(target, "start", "started", LocalLab::start);
+        return apply(target, "start", "started", Lab::start);
     }
 
     @Command(name = "restart", description = "Stop and start, keeping the data directory.")
     int restart(@Parameters(paramLabel = "TARGET") String target) {
-        return apply(target, "restart", "restarted", LocalLab::restart);
+        return apply(target, "restart", "restarted", Lab::restart);
     }
 
     @Command(name = "wipe", description = "Stop and delete the data directory (the stateless-node reboot).")
     int wipe(@Parameters(paramLabel = "TARGET") String target) {
-        return apply(target, "wipe", "wiped", LocalLab::wipe);
+        return apply(target, "wipe", "wiped", Lab::wipe);
     }
 
     @Command(name = "pause", description = "SIGSTOP: the process freezes, its sockets stay open.")
     int pause(@Parameters(paramLabel = "TARGET") String target) {
-        return apply(target, "pause", "paused", LocalLab::pause);
+        return apply(target, "pause", "paused", Lab::pause);
     }
 
     @Command(name = "resume", description = "SIGCONT a paused node.")
     int resume(@Parameters(paramLabel = "TARGET") String target) {
-        return apply(target, "resume", "resumed", LocalLab::resume);
+        return apply(target, "resume", "resumed", Lab::resume);
     }
 }

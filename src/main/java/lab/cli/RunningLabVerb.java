@@ -1,6 +1,6 @@
 package lab.cli;
 
-import lab.provider.local.LocalLab;
+import lab.provider.Lab;
 import picocli.CommandLine.Mixin;
 
 /** A verb that works on a running lab, picked with --name (or the name in lab.yaml). */
@@ -8,7 +8,7 @@ abstract class RunningLabVerb extends LabVerb {
     @Mixin
     LabOptions labOptions;
 
-    LocalLab lab() {
+    Lab lab() {
         return labOptions.open(top.workDir(), out());
     }
 }

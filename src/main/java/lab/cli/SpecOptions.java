@@ -36,6 +36,10 @@ final class SpecOptions {
     @Option(names = "--provider", paramLabel = "P", description = "local, netns or vagrant.")
     String provider;
 
+    @Option(names = "--subnet", paramLabel = "CIDR", description = "The lab network, like 10.77.1.0/24 (replaces "
+            + "the spec's; node addresses follow it).")
+    String subnet;
+
     /** The spec file in effect, if any. */
     Optional<Path> specFile(Path workDir) {
         if (file != null) {
@@ -63,7 +67,9 @@ final class SpecOptions {
         }
         return new Overrides(name, nodes, parse("--provider", provider, ProviderKind::parse, ProviderKind.values()),
                 parse("--profile", profile, Profile::parse, Profile.values()),
-                parse("--bootstrap", bootstrap, Bootstrap::parse, Bootstrap.values()));
+                parse("--bootstrap", bootstrap, Bootstrap::parse, Bootstrap.values()),
+                subnet == null ? null : lab.spec.Subnet.parse(subnet).orElseThrow(() -> new BadInputException(
+                        "--subnet \"" + subnet + "\" is not an IPv4 network like 10.77.1.0/24")));
     }
 
     static <T extends Enum<T>> T parse(String flag, String value, Function<String, Optional<T>> parser, T[] all) {

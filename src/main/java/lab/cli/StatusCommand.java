@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import lab.provider.ClusterStatus;
 import lab.report.StatusReport;
-import lab.provider.local.StatusProbe;
+import lab.provider.StatusProbe;
 import lab.spec.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

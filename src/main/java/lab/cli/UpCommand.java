@@ -3,12 +3,13 @@ package lab.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import lab.spec.ProviderKind;
 import lab.report.StatusReport;
-import lab.provider.local.LocalLab;
+import lab.provider.Lab;
 import lab.report.StatusReport;
-import lab.provider.local.Readiness;
+import lab.provider.Readiness;
 import lab.report.StatusReport;
-import lab.provider.local.StatusProbe;
+import lab.provider.StatusProbe;
 import lab.spec.BadInputException;
 import lab.spec.Durations;
 import lab.spec.LabSpec;
@@ -50,7 +51,7 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         AtomicBoolean done = new AtomicBoolean();
-        LocalLab[] created = new LocalLab[1]; // set before the first process starts, for the Ctrl-C hook
+        Lab[] created = new Lab[1]; // set before the first process starts, for the Ctrl-C hook
         // Ctrl-C (or a kill) during bring-up: take down what was started, unless --keep.
         Thread cleanup = new Thread(() -> {
             if (!done.get() && !keep && created[0] != null) {
@@ -59,7 +60,7 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
         }, "lab-up-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            LocalLab.create(top.workDir(), lab, block, out()::println, l -> created[0] = l);
+            Lab.create(top.workDir(), lab, block, out()::println, l -> created[0] = l);
             Readiness.awaitCluster(created[0], wait);
         } catch (RuntimeException e) {
             if (created[0] != null && !keep) {
@@ -77,11 +78,15 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
                 // the JVM is already shutting down (Ctrl-C): the hook runs
             }
         }
-        out.printf("lab \"%s\" is up in %s: %d member(s) on 127.%d.x.y, state in %s%n", lab.name(),
-                Durations.format(Duration.ofNanos(System.nanoTime() - t0)), lab.members().size(),
-                created[0].state().block(), SpecOptions.display(top.workDir(), created[0].dir().root()));
+        String where = created[0].state().provider() == ProviderKind.LOCAL ? "on 127."
+                + created[0].state().block() + ".x.y" : "in network namespaces on " + lab.subnet();
+        out.printf("lab \"%s\" is up in %s: %d member(s) %s, state in %s%n", lab.name(),
+                Durations.format(Duration.ofNanos(System.nanoTime() - t0)), lab.members().size(), where,
+                SpecOptions.display(top.workDir(), created[0].dir().root()));
         out.print(StatusReport.table(StatusProbe.probe(created[0], Duration.ofMillis(800))));
-        out.println("next: lab status, lab etcdctl -- member list -w table, lab node kill leader, lab down");
+        out.println("next: lab status, lab etcdctl -- member list -w table, lab node kill leader, "
+                + (created[0].state().provider() == ProviderKind.NETNS ? "lab ssh core-01, " : "")
+                + "lab down");
         return ExitCode.OK;
     }
 }

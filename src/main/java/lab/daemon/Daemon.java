@@ -68,7 +68,8 @@ public final class Daemon {
         http.start();
         DiscoveryService discovery = null;
         if (view.discovery()) {
-            String at = new lab.provider.local.LocalAddresses(view.block()).map(view.hostSpecAddress());
+            String at = view.proxied() ? new lab.provider.local.LocalAddresses(view.block())
+                    .map(view.hostSpecAddress()) : view.hostSpecAddress();
             discovery = new DiscoveryService(at, lab.render.EtcdEnv.DISCOVERY_PORT, view.name(),
                     view.members().size());
         }
@@ -88,7 +89,9 @@ public final class Daemon {
     private synchronized void reload() throws IOException {
         view = DaemonView.parse(Files.readString(root.resolve("daemon-view.tsv")));
         Map<String, String> wanted = new ConcurrentHashMap<>();
-        view.members().forEach(m -> wanted.put(m[0], m[1]));
+        if (view.proxied()) {
+            view.members().forEach(m -> wanted.put(m[0], m[1]));
+        }
         for (Map.Entry<String, String> m : wanted.entrySet()) {
             if (!proxies.containsKey(m.getKey())) {
                 proxies.put(m.getKey(), new PeerProxy(m.getKey(), new InetSocketAddress(m.getValue(), 2380),

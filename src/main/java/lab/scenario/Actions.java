@@ -8,10 +8,10 @@ import java.util.Set;
 import java.util.Map;
 import lab.etcd.EtcdHttp;
 import lab.provider.NodeState;
-import lab.provider.local.LocalLab;
-import lab.provider.local.Membership;
-import lab.provider.local.Network;
-import lab.provider.local.Readiness;
+import lab.provider.Lab;
+import lab.provider.Membership;
+import lab.provider.Network;
+import lab.provider.Readiness;
 import lab.spec.Durations;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -27,7 +27,7 @@ final class Actions {
     }
 
     static String run(Step step, Run run) {
-        LocalLab lab = run.lab;
+        Lab lab = run.lab;
         String leader = run.status().leader().orElse(null);
         switch (step.kind()) {
             case "kill", "stop", "start", "restart", "wipe", "pause", "resume" -> {

@@ -8,8 +8,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import lab.etcd.Member;
 import lab.provider.NodeState;
-import lab.provider.local.LocalLab;
-import lab.provider.local.Membership;
+import lab.provider.Lab;
+import lab.provider.Membership;
 import lab.report.StatusReport;
 
 /**
@@ -20,7 +20,7 @@ final class Artifacts {
     private Artifacts() {
     }
 
-    static String save(Path runsDir, Scenario sc, LocalLab lab, Run run, List<StepResult> steps) {
+    static String save(Path runsDir, Scenario sc, Lab lab, Run run, List<StepResult> steps) {
         String id = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + sc.name();
         Path dir = runsDir.resolve(id);
         ScenarioRunner.writeQuietly(dir.resolve("status.txt"), StatusReport.table(run.status()));

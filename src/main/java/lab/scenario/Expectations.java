@@ -12,7 +12,7 @@ import lab.etcd.EtcdHttp;
 import lab.etcd.Member;
 import lab.provider.ClusterStatus;
 import lab.provider.NodeState;
-import lab.provider.local.Membership;
+import lab.provider.Membership;
 
 /** Checks an {@code expect:} step against the cluster; a failure says what was expected and what was observed. */
 final class Expectations {

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import lab.etcd.EtcdHttp;
 import lab.provider.ClusterStatus;
-import lab.provider.local.Elections;
-import lab.provider.local.LocalLab;
-import lab.provider.local.StatusProbe;
+import lab.provider.Elections;
+import lab.provider.Lab;
+import lab.provider.StatusProbe;
 import org.awaitility.Awaitility;
 
 /**
@@ -23,7 +23,7 @@ import org.awaitility.Awaitility;
 final class Measurements implements AutoCloseable {
     static final Duration PROBE_EVERY = Duration.ofMillis(50);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(250);
-    private final LocalLab lab;
+    private final Lab lab;
     private final long t0;
     private final Consumer<String> timeline;
     private final ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "probe"));
@@ -36,7 +36,7 @@ final class Measurements implements AutoCloseable {
     private long downSince = -1;
     private int next;
 
-    Measurements(LocalLab lab, long t0, Consumer<String> timeline) {
+    Measurements(Lab lab, long t0, Consumer<String> timeline) {
         this.lab = lab;
         this.t0 = t0;
         this.timeline = timeline;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import lab.provider.ClusterStatus;
-import lab.provider.local.Membership;
+import lab.provider.Membership;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import lab.provider.ClusterStatus;
-import lab.provider.local.LocalLab;
-import lab.provider.local.StatusProbe;
+import lab.provider.Lab;
+import lab.provider.StatusProbe;
 
 /** The state of one scenario run: its lab, the names bound so far, the clock and the timeline. */
 final class Run {
-    final LocalLab lab;
+    final Lab lab;
     final Random random;
     final long t0 = System.nanoTime();
     final Map<String, List<String>> bound = new HashMap<>();
@@ -21,7 +21,7 @@ final class Run {
     /** The leader when the last fault began: what {@code leader: changed} compares with. */
     String leaderBeforeFault;
 
-    Run(LocalLab lab, Random random, PrintWriter out) {
+    Run(Lab lab, Random random, PrintWriter out) {
         this.lab = lab;
         this.random = random;
         this.out = out;

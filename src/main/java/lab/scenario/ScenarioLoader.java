@@ -75,7 +75,8 @@ public final class ScenarioLoader {
             Problems specProblems = new Problems();
             try {
                 Overrides o = new Overrides(overrides.name() != null ? overrides.name() : labName(fallbackName),
-                        overrides.members(), overrides.provider(), overrides.profile(), overrides.bootstrap());
+                        overrides.members(), overrides.provider(), overrides.profile(), overrides.bootstrap(),
+                        overrides.subnet());
                 lab = SpecLoader.parse(file, top.node("lab").orElse(null), "lab", o, specProblems).spec();
             } catch (BadInputException e) {
                 // the spec's problems are in specProblems

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import lab.provider.NodeState;
-import lab.provider.local.LocalLab;
-import lab.provider.local.Network;
-import lab.provider.local.Readiness;
+import lab.provider.Lab;
+import lab.provider.Network;
+import lab.provider.Readiness;
 import lab.spec.EnvironmentException;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -46,12 +46,12 @@ public final class ScenarioRunner {
     public ScenarioResult run(Scenario sc) {
         out.println("scenario " + sc.name() + (sc.description().isEmpty() ? "" : ": " + sc.description()));
         long t0 = System.nanoTime();
-        LocalLab lab;
+        Lab lab;
         try {
             if (sc.useExisting()) {
-                lab = LocalLab.open(workDir, options.labName(), s -> { });
+                lab = Lab.open(workDir, options.labName(), s -> { });
             } else {
-                lab = LocalLab.create(workDir, sc.lab(), null, s -> { });
+                lab = Lab.create(workDir, sc.lab(), null, s -> { });
                 Readiness.awaitCluster(lab, Duration.ofSeconds(60));
             }
         } catch (RuntimeException e) {
@@ -149,7 +149,7 @@ public final class ScenarioRunner {
     }
 
     /** finally: heal, then keep or take down the lab as the policy says. */
-    private void finish(Scenario sc, LocalLab lab, Run run, boolean failed) {
+    private void finish(Scenario sc, Lab lab, Run run, boolean failed) {
         String keep = options.keep() != null ? options.keep() : sc.keep();
         boolean keepLab = sc.useExisting() || keep.equals("always") || (keep.equals("on-failure") && failed);
         // A lab kept because the run failed stays as it was at the failure, for a person to look at.

@@ -76,6 +76,9 @@ public final class SpecLoader {
             }
             return parsed.orElse(Subnet.DEFAULT);
         }).orElse(Subnet.DEFAULT);
+        if (overrides.subnet() != null) {
+            subnet = overrides.subnet();
+        }
         String firstAddress = top.string("first-address", null);
 
         VmSettings vm = readVm(top, profile);

@@ -83,6 +83,7 @@ public final class SshTransport implements Transport {
         s.setConfig("server_host_key", "ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256");
         s.setServerAliveInterval(2000);
         s.setServerAliveCountMax(3);
+        s.setDaemonThread(true); // a CLI command that forgets close() must still be able to exit
         s.connect(5000);
         return s;
     }

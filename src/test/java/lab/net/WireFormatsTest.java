@@ -31,10 +31,10 @@ class WireFormatsTest {
     @Test
     void theDaemonViewSurvivesTheTripThroughText() {
         DaemonView v = new DaemonView("lab", 17, "172.17.8.1", true,
-                List.of(new String[] {"core-01", "127.17.8.101"}, new String[] {"core-02", "127.17.8.102"}));
+                List.of(new String[] {"core-01", "127.17.8.101"}, new String[] {"core-02", "127.17.8.102"}), false);
         DaemonView back = DaemonView.parse(v.toText());
-        assertEquals(List.of("lab", 17, "172.17.8.1", true), List.of(back.name(), back.block(),
-                back.hostSpecAddress(), back.discovery()));
+        assertEquals(List.of("lab", 17, "172.17.8.1", true, false), List.of(back.name(), back.block(),
+                back.hostSpecAddress(), back.discovery(), back.proxied()));
         assertEquals(Map.of("core-01", "127.17.8.101", "core-02", "127.17.8.102"), Map.of(
                 back.members().get(0)[0], back.members().get(0)[1], back.members().get(1)[0], back.members().get(1)[1]));
         assertThrows(IllegalArgumentException.class, () -> DaemonView.parse("member\tcore-01\t127.1.1.1\n"));

@@ -16,12 +16,12 @@ import lab.spec.EnvironmentException;
  * moved behind the lab's peer proxy, and node-local loopback listeners dropped (on this provider every node shares
  * one loopback).
  */
-final class EtcdLaunch {
+public final class EtcdLaunch {
     private EtcdLaunch() {
     }
 
     /** etcd from PATH, or $LAB_ETCD; a clear message when neither exists. */
-    static String etcdBinary() {
+    public static String etcdBinary() {
         String explicit = System.getenv("LAB_ETCD");
         if (explicit != null && !explicit.isBlank()) {
             if (!new java.io.File(explicit).canExecute()) {
@@ -39,7 +39,7 @@ final class EtcdLaunch {
                 + "(sudo apt-get install -y etcd-server etcd-client), or point LAB_ETCD at an etcd binary");
     }
 
-    static Map<String, String> env(NodeEtcd etcd, LocalAddresses addresses, List<String> specAddresses,
+    public static Map<String, String> env(NodeEtcd etcd, LocalAddresses addresses, List<String> specAddresses,
                                    String dataDir) {
         Map<String, String> env = new LinkedHashMap<>();
         etcd.env().forEach((k, v) -> env.put(k, addresses.rewrite(v, specAddresses)));
@@ -58,7 +58,7 @@ final class EtcdLaunch {
         return env;
     }
 
-    static List<String> command(NodeEtcd.Kind kind, Map<String, String> env) {
+    public static List<String> command(NodeEtcd.Kind kind, Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         cmd.add(etcdBinary());
         if (kind == NodeEtcd.Kind.GATEWAY) {

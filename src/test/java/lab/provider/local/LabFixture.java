@@ -1,5 +1,13 @@
 package lab.provider.local;
 
+import lab.provider.Lab;
+import lab.provider.Membership;
+import lab.provider.Network;
+import lab.provider.Processes;
+import lab.provider.Readiness;
+import lab.provider.StatusProbe;
+import lab.provider.Elections;
+import lab.provider.Targets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,27 +20,27 @@ import lab.spec.SpecLoader;
 /** Real local labs for tests: created in a temporary work directory, always destroyed, with nothing left running. */
 final class LabFixture implements AutoCloseable {
     final Path work;
-    final List<LocalLab> labs = new ArrayList<>();
+    final List<Lab> labs = new ArrayList<>();
     final List<String> log = new ArrayList<>();
 
     LabFixture(Path work) {
         this.work = work;
     }
 
-    LocalLab up(String name, String yaml) {
+    Lab up(String name, String yaml) {
         LabSpec spec = SpecLoader.parse("lab.yaml", "name: " + name + "\n" + yaml, Overrides.none()).spec();
-        LocalLab lab = LocalLab.create(work, spec, null, log::add);
+        Lab lab = Lab.create(work, spec, null, log::add);
         labs.add(lab);
         Readiness.awaitCluster(lab, Duration.ofSeconds(30));
         return lab;
     }
 
-    LocalLab up(String name, int members) {
+    Lab up(String name, int members) {
         return up(name, "nodes: " + members + "\n");
     }
 
     /** The PIDs (with start times) of every process the labs ever recorded, daemon included. */
-    static List<long[]> processes(LocalLab lab) {
+    static List<long[]> processes(Lab lab) {
         List<long[]> out = new ArrayList<>();
         for (NodeState n : lab.state().nodes()) {
             out.add(new long[] {n.pid(), n.startedAt()});
@@ -43,9 +51,9 @@ final class LabFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        for (LocalLab l : labs) {
+        for (Lab l : labs) {
             try {
-                LocalLab.open(work, l.state().name(), s -> { }).destroy();
+                Lab.open(work, l.state().name(), s -> { }).destroy();
             } catch (RuntimeException e) {
                 // already down
             }

@@ -1,5 +1,13 @@
 package lab.provider.local;
 
+import lab.provider.Lab;
+import lab.provider.Membership;
+import lab.provider.Network;
+import lab.provider.Processes;
+import lab.provider.Readiness;
+import lab.provider.StatusProbe;
+import lab.provider.Elections;
+import lab.provider.Targets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -28,14 +36,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LocalLabIT extends LocalLabTest {
     static final Duration CALL = Duration.ofSeconds(3);
 
-    static ClusterStatus status(LocalLab lab) {
+    static ClusterStatus status(Lab lab) {
         return StatusProbe.probe(lab, Duration.ofMillis(500));
     }
 
     @ParameterizedTest(name = "{0} member(s)")
     @ValueSource(ints = {1, 3, 5})
     void bringUpFormsAClusterThatAcceptsWritesAndDownLeavesNothing(int members) {
-        LocalLab lab = labs.up("up" + members, members);
+        Lab lab = labs.up("up" + members, members);
         ClusterStatus s = status(lab);
         assertTrue(s.quorum(), s.summary());
         assertEquals(members, s.voters());
@@ -58,7 +66,7 @@ class LocalLabIT extends LocalLabTest {
 
     @Test
     void killedLeaderIsReplacedAndComesBackWithItsIdAndData() {
-        LocalLab lab = labs.up("kill", 3);
+        Lab lab = labs.up("kill", 3);
         String old = status(lab).leader().orElseThrow();
         String oldId = lab.node(old).memberId();
         EtcdHttp.put(lab.node(old).clientUrl(), "/k/before", "1", CALL);
@@ -78,7 +86,7 @@ class LocalLabIT extends LocalLabTest {
 
     @Test
     void wipedMemberIsReplacedUnderItsNameWithANewId() {
-        LocalLab lab = labs.up("wipe", 3);
+        Lab lab = labs.up("wipe", 3);
         EtcdHttp.put(lab.liveEndpoints().get(0), "/k", "kept", CALL);
         String victim = Targets.resolve(lab, "follower", new Random(1));
         String oldId = lab.node(victim).memberId();
@@ -95,7 +103,7 @@ class LocalLabIT extends LocalLabTest {
 
     @Test
     void growsFromOneToThreeToFiveOneMemberAtATime() {
-        LocalLab lab = labs.up("grow", 1);
+        Lab lab = labs.up("grow", 1);
         for (int size = 2; size <= 5; size++) {
             Membership.add(lab, null, false);
             Readiness.awaitCluster(lab, Duration.ofSeconds(20));
@@ -110,7 +118,7 @@ class LocalLabIT extends LocalLabTest {
 
     @Test
     void learnerIsAddedThenPromoted() {
-        LocalLab lab = labs.up("learn", 3);
+        Lab lab = labs.up("learn", 3);
         String name = Membership.add(lab, null, true);
         Awaitility.await("the learner to start").atMost(Duration.ofSeconds(15))
                 .until(() -> Membership.list(lab).stream().anyMatch(m -> m.name().equals(name) && m.learner()));
@@ -123,7 +131,7 @@ class LocalLabIT extends LocalLabTest {
 
     @Test
     void removedMemberLeavesTheClusterAndStops() {
-        LocalLab lab = labs.up("remove", 3);
+        Lab lab = labs.up("remove", 3);
         String victim = Targets.resolve(lab, "follower", new Random(2));
         NodeState before = lab.node(victim);
         Membership.remove(lab, victim);
@@ -137,7 +145,7 @@ class LocalLabIT extends LocalLabTest {
 
     @Test
     void theLastMemberCannotBeRemovedAndUnknownNodesAreNamed() {
-        LocalLab lab = labs.up("last", 1);
+        Lab lab = labs.up("last", 1);
         BadInputException last = assertThrows(BadInputException.class, () -> Membership.remove(lab, "core-01"));
         assertTrue(last.getMessage().contains("it is the last member"), last.getMessage());
         BadInputException unknown = assertThrows(BadInputException.class, () -> lab.kill("core-09"));
@@ -147,7 +155,7 @@ class LocalLabIT extends LocalLabTest {
 
     @Test
     void pausedMemberStopsAnsweringAndResumes() {
-        LocalLab lab = labs.up("pause", 3);
+        Lab lab = labs.up("pause", 3);
         String f = Targets.resolve(lab, "follower", new Random(3));
         lab.pause(f);
         assertThrows(EtcdException.class, () -> EtcdHttp.status(lab.node(f).clientUrl(), Duration.ofMillis(300)));
@@ -158,7 +166,7 @@ class LocalLabIT extends LocalLabTest {
 
     @Test
     void statusAnswersPromptlyWithMembersDeadOrFrozen() {
-        LocalLab lab = labs.up("status", 3);
+        Lab lab = labs.up("status", 3);
         List<String> members = lab.state().members().stream().map(NodeState::name).toList();
         lab.kill(members.get(0));
         lab.pause(members.get(1));
@@ -174,7 +182,7 @@ class LocalLabIT extends LocalLabTest {
 
     @Test
     void discoveryBootstrapThroughTheLabsOwnService() {
-        LocalLab lab = labs.up("disco", "bootstrap: discovery\nnodes: 3\n");
+        Lab lab = labs.up("disco", "bootstrap: discovery\nnodes: 3\n");
         assertTrue(lab.state().discovery());
         String log = LocalLabIT.read(lab.dir().log("core-01"));
         assertTrue(log.contains("discovery URL= http://127."), "etcd bootstrapped through discovery:\n" + log);
@@ -186,7 +194,7 @@ class LocalLabIT extends LocalLabTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"flatcar", "coreos"})
     void proxiesPassClientsThroughAndWorkersRunNoEtcd(String profile) {
-        LocalLab lab = labs.up("shape-" + profile, "profile: " + profile + "\nnodes: 3\ngroups:\n"
+        Lab lab = labs.up("shape-" + profile, "profile: " + profile + "\nnodes: 3\ngroups:\n"
                 + "  - {role: proxy, count: 1}\n  - {role: worker, count: 1, metadata: role=worker}\n");
         NodeState proxy = lab.node("core-04");
         NodeState worker = lab.node("core-05");

@@ -1,5 +1,13 @@
 package lab.provider.local;
 
+import lab.provider.Lab;
+import lab.provider.Membership;
+import lab.provider.Network;
+import lab.provider.Processes;
+import lab.provider.Readiness;
+import lab.provider.StatusProbe;
+import lab.provider.Elections;
+import lab.provider.Targets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +31,7 @@ class NetworkIT extends LocalLabTest {
 
     @Test
     void isolatedLeaderIsReplacedRefusesLinearizableOpsAndHealConverges() {
-        LocalLab lab = labs.up("isolate", 3);
+        Lab lab = labs.up("isolate", 3);
         String old = LocalLabIT.status(lab).leader().orElseThrow();
         String oldUrl = lab.node(old).clientUrl();
         long t = System.nanoTime();
@@ -46,7 +54,7 @@ class NetworkIT extends LocalLabTest {
 
     @Test
     void partitionMinorityAndMajority() {
-        LocalLab lab = labs.up("part", 5);
+        Lab lab = labs.up("part", 5);
         String leader = LocalLabIT.status(lab).leader().orElseThrow();
         List<String> others = lab.state().members().stream().map(NodeState::name).filter(n -> !n.equals(leader))
                 .toList();
@@ -66,7 +74,7 @@ class NetworkIT extends LocalLabTest {
 
     @Test
     void blockCutsOneDirectionOnly() {
-        LocalLab lab = labs.up("block", 3);
+        Lab lab = labs.up("block", 3);
         String leader = LocalLabIT.status(lab).leader().orElseThrow();
         String f = Targets.resolve(lab, "follower", new Random(4));
         LinkRules r = Network.block(lab, leader, f);
@@ -89,7 +97,7 @@ class NetworkIT extends LocalLabTest {
 
     @Test
     void delayedMemberIsSlowButCorrect() {
-        LocalLab lab = labs.up("delay", 3);
+        Lab lab = labs.up("delay", 3);
         String leader = LocalLabIT.status(lab).leader().orElseThrow();
         String f = Targets.resolve(lab, "follower", new Random(5));
         Network.delay(lab, f, "300ms±20ms");
@@ -112,7 +120,7 @@ class NetworkIT extends LocalLabTest {
     }
 
     /** Every member at the same revision with the same store hash. */
-    static void assertConverged(LocalLab lab) {
+    static void assertConverged(Lab lab) {
         Awaitility.await("every member at the same revision and hash").atMost(Duration.ofSeconds(15)).until(() -> {
             Set<String> seen = new HashSet<>();
             for (NodeState n : lab.state().members()) {

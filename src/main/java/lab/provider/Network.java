@@ -1,4 +1,4 @@
-package lab.provider.local;
+package lab.provider;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +25,7 @@ public final class Network {
     }
 
     /** Cuts every link between the groups, both ways. Members in no group keep all their links. */
-    public static LinkRules partition(LocalLab lab, List<List<String>> groups) {
+    public static LinkRules partition(Lab lab, List<List<String>> groups) {
         Set<String> seen = new HashSet<>();
         for (List<String> g : groups) {
             for (String n : g) {
@@ -39,26 +39,26 @@ public final class Network {
             throw new BadInputException("a partition needs at least two groups, like: partition core-01 "
                     + "core-02,core-03");
         }
-        return apply(lab, lab.daemon().rules().partition(groups));
+        return apply(lab, lab.rules().partition(groups));
     }
 
     /** Cuts one member off from every other member. */
-    public static LinkRules isolate(LocalLab lab, String node) {
+    public static LinkRules isolate(Lab lab, String node) {
         member(lab, node);
         List<String> rest = new ArrayList<>();
         lab.state().members().stream().map(NodeState::name).filter(n -> !n.equals(node)).forEach(rest::add);
-        return apply(lab, lab.daemon().rules().partition(List.of(List.of(node), rest)));
+        return apply(lab, lab.rules().partition(List.of(List.of(node), rest)));
     }
 
     /** Drops raft messages from {@code from} to {@code to} only; the other direction still flows. */
-    public static LinkRules block(LocalLab lab, String from, String to) {
+    public static LinkRules block(Lab lab, String from, String to) {
         member(lab, from);
         member(lab, to);
-        return apply(lab, lab.daemon().rules().block(from, to));
+        return apply(lab, lab.rules().block(from, to));
     }
 
     /** Delays all peer traffic of a member; {@code spec} is like 200ms or 200ms±50ms. */
-    public static LinkRules delay(LocalLab lab, String node, String spec) {
+    public static LinkRules delay(Lab lab, String node, String spec) {
         member(lab, node);
         Matcher m = DELAY.matcher(spec);
         if (!m.matches()) {
@@ -70,20 +70,20 @@ public final class Network {
         if (jitter > ms) {
             throw new BadInputException("delay jitter (" + jitter + " ms) cannot exceed the delay (" + ms + " ms)");
         }
-        return apply(lab, lab.daemon().rules().delay(node, ms, jitter));
+        return apply(lab, lab.rules().delay(node, ms, jitter));
     }
 
     /** Restores every link and removes every delay. */
-    public static LinkRules heal(LocalLab lab) {
+    public static LinkRules heal(Lab lab) {
         return apply(lab, LinkRules.NONE);
     }
 
-    private static LinkRules apply(LocalLab lab, LinkRules r) {
-        lab.daemon().rules(r);
+    private static LinkRules apply(Lab lab, LinkRules r) {
+        lab.rules(r);
         return r;
     }
 
-    private static void member(LocalLab lab, String name) {
+    private static void member(Lab lab, String name) {
         NodeState n = lab.node(name);
         if (n.role() != Role.MEMBER) {
             throw new BadInputException(name + " is a " + n.role().id() + ": network faults act on the links between "

@@ -1,4 +1,4 @@
-package lab.provider.local;
+package lab.provider;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -32,7 +32,7 @@ public final class Membership {
     }
 
     /** The member list as the cluster has it (linearizable), from the first member that answers. */
-    public static List<Member> list(LocalLab lab) {
+    public static List<Member> list(Lab lab) {
         EtcdException last = null;
         for (String ep : lab.liveEndpoints()) {
             try {
@@ -49,14 +49,14 @@ public final class Membership {
      * Adds a member (or learner) named {@code name} (default: the next free core-NN) on the next free address of
      * the lab subnet, and starts it.
      */
-    public static String add(LocalLab lab, String name, boolean learner) {
+    public static String add(Lab lab, String name, boolean learner) {
         String node = name != null ? name : nextName(lab);
         Optional<NodeState> existing = lab.state().node(node);
         if (existing.isPresent() && existing.get().process() != NodeState.Process.REMOVED) {
             throw new BadInputException("node \"" + node + "\" is already in lab \"" + lab.state().name() + "\"");
         }
         String specAddress = existing.map(NodeState::specAddress).orElseGet(() -> nextAddress(lab));
-        String address = new LocalAddresses(lab.state().block()).map(specAddress);
+        String address = lab.address(specAddress);
         String peerUrl = "http://" + address + ":2380";
         // The proxy for the new member's advertised peer URL must exist before anybody dials it.
         lab.update(new NodeState(node, Role.MEMBER, specAddress, address, NodeEtcd.Kind.MEMBER, 0, 0, "",
@@ -87,7 +87,7 @@ public final class Membership {
     }
 
     /** Removes a member through the cluster, then stops it. The last member cannot be removed. */
-    public static void remove(LocalLab lab, String node) {
+    public static void remove(Lab lab, String node) {
         NodeState n = lab.node(node);
         if (n.role() != Role.MEMBER || n.process() == NodeState.Process.REMOVED) {
             throw new BadInputException(node + " is not a member of the cluster");
@@ -108,7 +108,7 @@ public final class Membership {
         lab.log().accept("removed " + node + " (id " + Long.toHexString(m.id()) + ")");
     }
 
-    public static void promote(LocalLab lab, String node) {
+    public static void promote(Lab lab, String node) {
         NodeState n = lab.node(node);
         Member m = memberOf(lab, list(lab), n);
         if (!m.learner()) {
@@ -123,19 +123,19 @@ public final class Membership {
     }
 
     /** Remove, wipe, add again under the same name and address with a fresh data directory (a new member id). */
-    public static void replace(LocalLab lab, String node) {
+    public static void replace(Lab lab, String node) {
         remove(lab, node);
         lab.deleteData(node);
         add(lab, node, false);
     }
 
-    private static Member memberOf(LocalLab lab, List<Member> members, NodeState n) {
+    private static Member memberOf(Lab lab, List<Member> members, NodeState n) {
         String url = "http://" + n.address() + ":2380";
         return members.stream().filter(m -> m.peerUrls().contains(url)).findFirst()
                 .orElseThrow(() -> new BadInputException(n.name() + " is not in the cluster's member list"));
     }
 
-    private static String nameOf(LocalLab lab, Member m, String newNode, String newPeerUrl) {
+    private static String nameOf(Lab lab, Member m, String newNode, String newPeerUrl) {
         if (m.peerUrls().contains(newPeerUrl)) {
             return newNode;
         }
@@ -146,7 +146,7 @@ public final class Membership {
         return lab.byAddress(host).map(NodeState::name).orElse(Long.toHexString(m.id()));
     }
 
-    private static lab.provider.LabState without(LocalLab lab, String node) {
+    private static lab.provider.LabState without(Lab lab, String node) {
         var s = lab.state();
         return new lab.provider.LabState(s.name(), s.provider(), s.specSource(), s.block(), s.hostSpecAddress(),
                 s.discovery(),
@@ -159,7 +159,7 @@ public final class Membership {
      * changes ("unhealthy cluster") until every member has been connected for a few seconds (after a restart or a
      * heal); that refusal is waited out, up to {@link #RECONFIG_WAIT}.
      */
-    private static <T> T call(LocalLab lab, java.util.function.Function<String, T> f) {
+    private static <T> T call(Lab lab, java.util.function.Function<String, T> f) {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<RuntimeException> last = new AtomicReference<>();
         try {
@@ -182,7 +182,7 @@ public final class Membership {
         return result.get();
     }
 
-    private static <T> T callOnce(LocalLab lab, java.util.function.Function<String, T> f) {
+    private static <T> T callOnce(Lab lab, java.util.function.Function<String, T> f) {
         EtcdException last = null;
         for (String ep : lab.liveEndpoints()) {
             try {
@@ -198,7 +198,7 @@ public final class Membership {
                 ? " (no member runs)" : ": " + last.getMessage()));
     }
 
-    private static String nextName(LocalLab lab) {
+    private static String nextName(Lab lab) {
         Set<String> used = lab.state().nodes().stream().map(NodeState::name).collect(Collectors.toSet());
         for (int i = 1; ; i++) {
             String n = String.format("core-%02d", i);
@@ -208,7 +208,7 @@ public final class Membership {
         }
     }
 
-    private static String nextAddress(LocalLab lab) {
+    private static String nextAddress(Lab lab) {
         Set<Long> used = new HashSet<>();
         lab.state().nodes().forEach(n -> used.add(Ipv4.parse(n.specAddress()).orElseThrow()));
         long first = lab.state().nodes().stream().mapToLong(n -> Ipv4.parse(n.specAddress()).orElseThrow()).min()

@@ -1,4 +1,4 @@
-package lab.provider.local;
+package lab.provider;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import lab.daemon.DaemonClient;
-import lab.provider.LabDir;
-import lab.provider.LabState;
-import lab.provider.NodeState;
+import lab.provider.local.EtcdLaunch;
 import lab.render.EtcdEnvReader;
 import lab.render.LabRenderer;
 import lab.render.NodeEtcd;
@@ -24,29 +22,32 @@ import lab.spec.NodeSpec;
 import lab.spec.ProviderKind;
 
 /**
- * A lab of real etcd processes on loopback addresses: one process per member on 127.B.x.y:2379/2380, built from
- * the rendered user-data of its role. Every operation is usable from code (the scenario engine) and from the CLI.
+ * A running lab: its recorded state, and every operation on its nodes, usable from code (the scenario engine) and
+ * from the CLI. Each node runs etcd as its rendered user-data says; the provider's {@link NodeBackend} says where
+ * (processes on loopback addresses, network namespaces reached over SSH) and how faults are applied.
  */
-public final class LocalLab {
+public final class Lab {
     static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private final LabDir dir;
     private final Consumer<String> log;
+    private final NodeBackend backend;
     private volatile LabState state;
     /** Set by destroy(): a bring-up interrupted by Ctrl-C must not write the lab back after it was removed. */
     private volatile boolean destroyed;
 
-    private LocalLab(LabDir dir, LabState state, Consumer<String> log) {
+    private Lab(LabDir dir, LabState state, Consumer<String> log) {
         this.dir = dir;
         this.state = state;
         this.log = log;
+        this.backend = backend(state.provider());
     }
 
     /** Opens a running lab; bad input (exit 2) when there is none of that name. */
-    public static LocalLab open(Path workDir, String name, Consumer<String> log) {
+    public static Lab open(Path workDir, String name, Consumer<String> log) {
         LabDir dir = new LabDir(workDir, name);
         LabState s = dir.read().orElseThrow(() -> new BadInputException("no lab \"" + name + "\" here (" + dir.root()
                 + "); `lab ls` lists the labs, `lab up` starts one"));
-        return new LocalLab(dir, s, log);
+        return new Lab(dir, s, log);
     }
 
     public LabState state() {
@@ -62,7 +63,7 @@ public final class LocalLab {
     }
 
     String hostAddress() {
-        return "127." + state.block() + ".0.1";
+        return backend.daemonHost(state);
     }
 
     /**
@@ -71,7 +72,7 @@ public final class LocalLab {
      *
      * @param block the loopback block to use (127.block.x.y), or null to pick a free one
      */
-    public static LocalLab create(Path workDir, LabSpec spec, Integer block, Consumer<String> log) {
+    public static Lab create(Path workDir, LabSpec spec, Integer block, Consumer<String> log) {
         return create(workDir, spec, block, log, lab -> { });
     }
 
@@ -79,12 +80,9 @@ public final class LocalLab {
      * @param created told about the lab before its first process starts, so that an interrupted bring-up (Ctrl-C)
      *     can destroy exactly what was started
      */
-    public static LocalLab create(Path workDir, LabSpec spec, Integer block, Consumer<String> log,
-                                  Consumer<LocalLab> created) {
-        if (spec.provider() != ProviderKind.LOCAL) {
-            throw new BadInputException("this lab's provider is " + spec.provider().id() + "; only the local provider "
-                    + "exists so far (pass --provider local)");
-        }
+    public static Lab create(Path workDir, LabSpec spec, Integer block, Consumer<String> log,
+                                  Consumer<Lab> created) {
+        NodeBackend backend = backend(spec.provider());
         String etcd = EtcdLaunch.etcdBinary();
         LabDir dir = new LabDir(workDir, spec.name());
         dir.read().ifPresent(old -> {
@@ -93,31 +91,33 @@ public final class LocalLab {
                 throw new BadInputException("lab \"" + spec.name() + "\" is already up; `lab down --name "
                         + spec.name() + "` first, or pick another --name");
             }
+            backend(old.provider()).destroy(dir, old);
             dir.delete();
         });
         LabState s;
-        LocalAddresses addresses;
+        int claimed;
         // Claiming a block and recording it must be one step for labs brought up side by side (lab run --parallel).
-        synchronized (LocalLab.class) {
-            addresses = Blocks.claim(workDir, spec, block);
+        synchronized (Lab.class) {
+            claimed = backend.reserve(workDir, spec, block);
             LabRenderer.Rendered rendered = LabRenderer.render(spec);
             List<NodeState> nodes = new ArrayList<>();
             Map<String, String> userData = new HashMap<>();
             for (NodeSpec n : spec.nodes()) {
-                String local = addresses.map(n.address());
+                String local = backend.address(stateOf(spec, claimed), n.address());
                 NodeEtcd e = EtcdEnvReader.read(rendered.userData(n.name()), n.address(), n.name());
                 userData.put(n.name(), rendered.userData(n.name()));
                 nodes.add(new NodeState(n.name(), n.role(), n.address(), local, e.kind(), 0, 0, "", false, false, "",
                         NodeState.Process.NONE));
             }
-            s = new LabState(spec.name(), spec.provider(), spec.source(), addresses.block(),
+            s = new LabState(spec.name(), spec.provider(), spec.source(), claimed,
                     Ipv4.format(spec.subnet().hostAddress()), spec.bootstrap() == lab.spec.Bootstrap.DISCOVERY, nodes,
                     userData, 0, 0, 0);
             dir.write(s);
         }
-        LocalLab lab = new LocalLab(dir, s, log);
+        Lab lab = new Lab(dir, s, log);
         created.accept(lab);
         try {
+            lab.backend.prepare(lab, spec);
             // etcd spends its first ~2 s checking whether its peers already form a cluster and retries them
             // afterwards, so the members start while the daemon's JVM (and with it the peer proxies) comes up.
             Processes.Started daemon = lab.spawnDaemon();
@@ -137,8 +137,8 @@ public final class LocalLab {
             lab.destroy();
             throw e;
         }
-        log.accept("started " + spec.members().size() + " member(s) with " + etcd + " on 127." + addresses.block()
-                + ".x.y");
+        log.accept("started " + spec.members().size() + " member(s) with " + etcd + " on " + (claimed > 0 ? "127."
+                + claimed + ".x.y" : spec.subnet() + " (" + spec.provider().id() + ")"));
         return lab;
     }
 
@@ -170,50 +170,38 @@ public final class LocalLab {
     /** Starts a node's etcd (member, gateway or proxy) from its user-data; a no-op when it already runs. */
     public synchronized void start(String name) {
         NodeState n = node(name);
-        if (!n.hasEtcd() || Processes.alive(n.pid(), n.startedAt())) {
+        if (!n.hasEtcd() || backend.alive(this, n)) {
             return;
         }
         if (destroyed) {
             throw new EnvironmentException("lab \"" + state.name() + "\" was taken down while this command ran");
         }
         NodeEtcd etcd = EtcdEnvReader.read(state.userData().get(n.name()), n.specAddress(), n.name());
-        LocalAddresses addresses = new LocalAddresses(state.block());
-        List<String> known = new ArrayList<>(state.nodes().stream().map(NodeState::specAddress).toList());
-        known.add(state.hostSpecAddress());
-        Map<String, String> env = EtcdLaunch.env(etcd, addresses, known, dir.dataDir(n.name()).toString());
+        Map<String, String> joined = new HashMap<>();
         if (n.joined()) {
-            env.put("ETCD_INITIAL_CLUSTER", n.initialCluster());
-            env.put("ETCD_INITIAL_CLUSTER_STATE", "existing");
-        }
-        List<String> cmd = EtcdLaunch.command(etcd.kind(), env);
-        if (etcd.kind() == NodeEtcd.Kind.GATEWAY) {
-            env.clear();
+            joined.put("ETCD_INITIAL_CLUSTER", n.initialCluster());
+            joined.put("ETCD_INITIAL_CLUSTER_STATE", "existing");
         }
         try {
             Files.createDirectories(dir.nodeDir(n.name()));
         } catch (java.io.IOException e) {
             throw new EnvironmentException("cannot create " + dir.nodeDir(n.name()) + ": " + e.getMessage(), e);
         }
-        String busy = LocalAddresses.firstInUse(List.of(n.address()), 2379);
-        if (busy != null) {
-            throw new EnvironmentException(busy + " is already in use by another program; stop it or run this lab "
-                    + "under another --name (it gets another address block)");
-        }
-        Processes.Started p = Processes.start(cmd, env, dir.log(n.name()));
+        Processes.Started p = backend.startEtcd(this, n, etcd, joined);
         update(n.withProcess(p.pid(), p.startedAt(), NodeState.Process.RUNNING));
     }
 
     /** SIGKILL: the process dies mid-write, as on a power cut. */
     public void kill(String name) {
         NodeState n = node(name);
-        Processes.kill(n.pid(), n.startedAt());
+        backend.kill(this, n);
         update(n.withProcess(0, 0, NodeState.Process.KILLED));
     }
 
     /** SIGTERM and wait for a clean exit (SIGKILL after a grace period). */
     public void stop(String name) {
         NodeState n = node(name);
-        Processes.stop(n.pid(), n.startedAt(), STOP_GRACE);
+        backend.stop(this, n, STOP_GRACE);
         update(n.withProcess(0, 0, NodeState.Process.STOPPED));
     }
 
@@ -232,40 +220,79 @@ public final class LocalLab {
 
     public void pause(String name) {
         NodeState n = runningNode(name, "pause");
-        Processes.signal(n.pid(), n.startedAt(), "STOP");
+        backend.signal(this, n, "STOP");
         update(n.withProcess(n.pid(), n.startedAt(), NodeState.Process.PAUSED));
     }
 
     public void resume(String name) {
         NodeState n = node(name);
-        Processes.signal(n.pid(), n.startedAt(), "CONT");
-        if (Processes.alive(n.pid(), n.startedAt())) {
+        if (n.pid() == 0) {
+            return;
+        }
+        backend.signal(this, n, "CONT");
+        if (backend.alive(this, n)) {
             update(n.withProcess(n.pid(), n.startedAt(), NodeState.Process.RUNNING));
         }
     }
 
     void deleteData(String name) {
-        Path data = dir.dataDir(name);
-        if (!Files.exists(data)) {
-            return;
-        }
-        try (var all = Files.walk(data)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (java.io.IOException e) {
-            throw new EnvironmentException("cannot delete " + data + ": " + e.getMessage(), e);
-        }
+        backend.deleteData(this, node(name));
+    }
+
+    /** Where a node with this spec address is reached from this machine. */
+    public String address(String specAddress) {
+        return backend.address(state, specAddress);
+    }
+
+    /** The provider's side of the lab, for what only one provider has (SSH to netns nodes). */
+    public NodeBackend backend() {
+        return backend;
+    }
+
+    /** Whether the node's etcd process runs (also when it is paused). */
+    public boolean alive(NodeState n) {
+        return backend.alive(this, n);
+    }
+
+    /** The network faults in force. */
+    public lab.net.LinkRules rules() {
+        return backend.rules(this);
+    }
+
+    /** Replaces the network faults in force. */
+    public void rules(lab.net.LinkRules r) {
+        backend.rules(this, r);
     }
 
     /** Stops every process of the lab (by PID, daemon last) and removes its directory. Works on any leftovers. */
     public synchronized void destroy() {
         destroyed = true;
-        for (NodeState n : state.nodes()) {
-            Processes.kill(n.pid(), n.startedAt());
+        destroy(dir, state);
+    }
+
+    /** Removes whatever a recorded lab left: its processes, its network objects, its directory. */
+    public static void destroy(LabDir dir, LabState s) {
+        try {
+            backend(s.provider()).destroy(dir, s);
+        } finally {
+            Processes.kill(s.daemonPid(), s.daemonStartedAt());
+            dir.delete();
         }
-        Processes.kill(state.daemonPid(), state.daemonStartedAt());
-        dir.delete();
+    }
+
+    /** The backend of a provider. */
+    static NodeBackend backend(ProviderKind kind) {
+        return switch (kind) {
+            case LOCAL -> new lab.provider.local.LocalBackend();
+            case NETNS -> new lab.provider.netns.NetnsBackend();
+            default -> throw new BadInputException("the " + kind.id() + " provider cannot run here yet; use "
+                    + "--provider local or --provider netns");
+        };
+    }
+
+    private static LabState stateOf(LabSpec spec, int block) {
+        return new LabState(spec.name(), spec.provider(), spec.source(), block, "", false, List.of(), Map.of(), 0, 0,
+                0);
     }
 
     public NodeState node(String name) {
@@ -276,7 +303,7 @@ public final class LocalLab {
 
     private NodeState runningNode(String name, String what) {
         NodeState n = node(name);
-        if (!Processes.alive(n.pid(), n.startedAt())) {
+        if (!backend.alive(this, n)) {
             throw new BadInputException("cannot " + what + " " + name + ": it is not running (" + n.process()
                     .name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
@@ -306,7 +333,7 @@ public final class LocalLab {
 
     /** The client URLs of members whose process runs. */
     public List<String> liveEndpoints() {
-        return state.members().stream().filter(n -> Processes.alive(n.pid(), n.startedAt()))
+        return state.members().stream().filter(n -> backend.alive(this, n))
                 .map(NodeState::clientUrl).toList();
     }
 

@@ -1,4 +1,4 @@
-package lab.provider.local;
+package lab.provider;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +27,11 @@ public final class StatusProbe {
     private StatusProbe() {
     }
 
-    public static ClusterStatus probe(LocalLab lab, Duration timeout) {
+    public static ClusterStatus probe(Lab lab, Duration timeout) {
         List<NodeState> nodes = lab.state().nodes();
         LinkRules rules = LinkRules.NONE;
         try {
-            rules = lab.daemon().rules();
+            rules = lab.rules();
         } catch (RuntimeException e) {
             // no daemon: no partitions to show; the etcd answers below still stand
         }
@@ -43,7 +43,7 @@ public final class StatusProbe {
         try {
             Map<String, Future<Object[]>> answers = new HashMap<>();
             for (NodeState n : nodes) {
-                answers.put(n.name(), pool.submit(() -> ask(n, timeout)));
+                answers.put(n.name(), pool.submit(() -> ask(lab, n, timeout)));
             }
             Map<Long, String> nameOfId = new HashMap<>();
             List<Object[]> raw = new ArrayList<>();
@@ -69,7 +69,7 @@ public final class StatusProbe {
                 MemberStatus s = (MemberStatus) raw.get(i)[0];
                 boolean healthy = (Boolean) raw.get(i)[1];
                 String error = (String) raw.get(i)[2];
-                NodeState.Process process = processOf(n);
+                NodeState.Process process = processOf(lab, n);
                 boolean member = n.role() == Role.MEMBER && n.process() != NodeState.Process.REMOVED;
                 boolean learner = s != null ? s.learner() : n.learner();
                 if (member && !learner) {
@@ -98,8 +98,8 @@ public final class StatusProbe {
         }
     }
 
-    private static Object[] ask(NodeState n, Duration timeout) {
-        if (!n.hasEtcd() || !Processes.alive(n.pid(), n.startedAt())) {
+    private static Object[] ask(Lab lab, NodeState n, Duration timeout) {
+        if (!n.hasEtcd() || !lab.alive(n)) {
             return new Object[] {null, false, ""};
         }
         if (n.role() != Role.MEMBER) {
@@ -117,9 +117,9 @@ public final class StatusProbe {
         }
     }
 
-    static NodeState.Process processOf(NodeState n) {
+    static NodeState.Process processOf(Lab lab, NodeState n) {
         if (n.process() == NodeState.Process.RUNNING || n.process() == NodeState.Process.PAUSED) {
-            return Processes.alive(n.pid(), n.startedAt()) ? n.process() : NodeState.Process.KILLED;
+            return lab.alive(n) ? n.process() : NodeState.Process.KILLED;
         }
         return n.process();
     }

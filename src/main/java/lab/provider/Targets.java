@@ -1,4 +1,4 @@
-package lab.provider.local;
+package lab.provider;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +18,7 @@ public final class Targets {
     private Targets() {
     }
 
-    public static String resolve(LocalLab lab, String target, Random random) {
+    public static String resolve(Lab lab, String target, Random random) {
         switch (target) {
             case "leader": {
                 ClusterStatus s = StatusProbe.probe(lab, Duration.ofMillis(500));

@@ -1,4 +1,4 @@
-package lab.provider.local;
+package lab.provider;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,14 +24,14 @@ public final class Elections {
      * Waits until every running member other than {@code old} reports the same leader, which is not {@code old};
      * returns it with the time since {@code since} (System.nanoTime()).
      */
-    public static Leader awaitNewLeader(LocalLab lab, String old, long since, Duration timeout) {
+    public static Leader awaitNewLeader(Lab lab, String old, long since, Duration timeout) {
         AtomicReference<Leader> found = new AtomicReference<>();
         try {
             Awaitility.await("a new leader after " + old).atMost(timeout).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(20)).until(() -> {
                         // Who runs is read on every poll: members may be started while we wait.
                         List<NodeState> voters = lab.state().members().stream().filter(n -> !n.name().equals(old))
-                                .filter(n -> Processes.alive(n.pid(), n.startedAt())).toList();
+                                .filter(n -> lab.alive(n)).toList();
                         Optional<Leader> l = agreedLeader(lab, voters, since);
                         l.filter(x -> !x.node().equals(old)).ifPresent(found::set);
                         return found.get() != null;
@@ -42,7 +42,7 @@ public final class Elections {
         return found.get();
     }
 
-    private static Optional<Leader> agreedLeader(LocalLab lab, List<NodeState> voters, long since) {
+    private static Optional<Leader> agreedLeader(Lab lab, List<NodeState> voters, long since) {
         if (voters.isEmpty()) {
             return Optional.empty();
         }

@@ -1,4 +1,4 @@
-package lab.provider.local;
+package lab.provider;
 
 import java.io.IOException;
 import java.nio.file.Path;

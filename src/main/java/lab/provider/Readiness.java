@@ -1,4 +1,4 @@
-package lab.provider.local;
+package lab.provider;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ public final class Readiness {
      * Returns once every member agrees on one leader, a linearizable write succeeds and every member is healthy;
      * otherwise says which member is not ready and shows the end of its log.
      */
-    public static void awaitCluster(LocalLab lab, Duration timeout) {
+    public static void awaitCluster(Lab lab, Duration timeout) {
         List<NodeState> members = lab.state().members().stream()
                 .filter(n -> n.process() == NodeState.Process.RUNNING).toList();
         List<NodeState> proxies = lab.state().nodes().stream().filter(n -> n.role() == Role.PROXY)
@@ -49,7 +49,7 @@ public final class Readiness {
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
                     .failFast("a process exited", () -> java.util.stream.Stream.concat(members.stream(),
                             proxies.stream()).anyMatch(n -> {
-                        boolean dead = !Processes.alive(n.pid(), n.startedAt());
+                        boolean dead = !lab.alive(n);
                         if (dead) {
                             notReady.set(n.name() + " exited");
                         }
@@ -122,7 +122,7 @@ public final class Readiness {
     }
 
     /** Writes each running member's id into the lab state (names leaders in status and narration). */
-    static void recordMemberIds(LocalLab lab) {
+    static void recordMemberIds(Lab lab) {
         for (NodeState n : lab.state().members()) {
             try {
                 MemberStatus s = EtcdHttp.status(n.clientUrl(), PROBE);

@@ -1,0 +1,62 @@
+package lab.provider;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import lab.net.LinkRules;
+import lab.render.NodeEtcd;
+import lab.spec.LabSpec;
+
+/**
+ * How one provider makes nodes exist and acts on them. {@link Lab} keeps the state, the order of things and the
+ * clean-up on failure; a backend only says how. Every method may be called from another process than the one that
+ * created the lab (the CLI runs one command per process), so a backend keeps nothing in memory that it cannot
+ * rebuild from the lab's directory.
+ */
+public interface NodeBackend {
+
+    /**
+     * Checks that this machine can hold the lab and reserves what labs running side by side must not share (an
+     * address block, a subnet); returns the loopback block for the state (0 where there is none).
+     */
+    int reserve(Path workDir, LabSpec spec, Integer block);
+
+    /** Where a node with this spec address is reached from this machine. */
+    String address(LabState s, String specAddress);
+
+    /** The address the lab daemon listens on (the host's side of the lab network). */
+    String daemonHost(LabState s);
+
+    /** Creates what nodes need before etcd can start (namespaces, sshd, keys); records it under the lab dir. */
+    void prepare(Lab lab, LabSpec spec);
+
+    /** Starts the node's etcd (member, gateway or proxy) with the environment its user-data gives. */
+    Processes.Started startEtcd(Lab lab, NodeState n, NodeEtcd etcd, Map<String, String> extraEnv);
+
+    /** SIGKILL: the process dies mid-write, as on a power cut. Nothing happens when it does not run. */
+    void kill(Lab lab, NodeState n);
+
+    /** SIGTERM and wait for a clean exit, SIGKILL after {@code grace}. */
+    void stop(Lab lab, NodeState n, Duration grace);
+
+    /** Freezes (STOP) or thaws (CONT) the node's etcd. */
+    void signal(Lab lab, NodeState n, String signal);
+
+    /** Whether the node's recorded etcd process runs. */
+    boolean alive(Lab lab, NodeState n);
+
+    /** Deletes the node's etcd data directory; etcd must not run. */
+    void deleteData(Lab lab, NodeState n);
+
+    /** The network faults in force. */
+    LinkRules rules(Lab lab);
+
+    /** Replaces the network faults in force: links not cut by {@code r} flow again. */
+    void rules(Lab lab, LinkRules r);
+
+    /**
+     * Removes every process and every network object of the lab, from what is recorded on disk; must work after
+     * the CLI or the daemon was killed and must tolerate pieces that are already gone.
+     */
+    void destroy(LabDir dir, LabState s);
+}

@@ -1,0 +1,117 @@
+package lab.provider.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import lab.net.LinkRules;
+import lab.provider.Lab;
+import lab.provider.LabDir;
+import lab.provider.LabState;
+import lab.provider.NodeBackend;
+import lab.provider.NodeState;
+import lab.provider.Processes;
+import lab.render.NodeEtcd;
+import lab.spec.EnvironmentException;
+import lab.spec.LabSpec;
+
+/**
+ * The local provider: every node's etcd is a process of this machine on its own loopback address (127.B.x.y), its
+ * peer port behind the lab daemon's proxy, which applies the network faults. No root needed.
+ */
+public final class LocalBackend implements NodeBackend {
+
+    @Override
+    public int reserve(Path workDir, LabSpec spec, Integer block) {
+        return Blocks.claim(workDir, spec, block).block();
+    }
+
+    @Override
+    public String address(LabState s, String specAddress) {
+        return new LocalAddresses(s.block()).map(specAddress);
+    }
+
+    @Override
+    public String daemonHost(LabState s) {
+        return "127." + s.block() + ".0.1";
+    }
+
+    @Override
+    public void prepare(Lab lab, LabSpec spec) {
+        // loopback addresses need no preparation
+    }
+
+    @Override
+    public Processes.Started startEtcd(Lab lab, NodeState n, NodeEtcd etcd, Map<String, String> extraEnv) {
+        LabState s = lab.state();
+        LocalAddresses addresses = new LocalAddresses(s.block());
+        List<String> known = new ArrayList<>(s.nodes().stream().map(NodeState::specAddress).toList());
+        known.add(s.hostSpecAddress());
+        Map<String, String> env = EtcdLaunch.env(etcd, addresses, known, lab.dir().dataDir(n.name()).toString());
+        env.putAll(extraEnv);
+        List<String> cmd = EtcdLaunch.command(etcd.kind(), env);
+        if (etcd.kind() == NodeEtcd.Kind.GATEWAY) {
+            env.clear();
+        }
+        String busy = LocalAddresses.firstInUse(List.of(n.address()), 2379);
+        if (busy != null) {
+            throw new EnvironmentException(busy + " is already in use by another program; stop it or run this lab "
+                    + "under another --name (it gets another address block)");
+        }
+        return Processes.start(cmd, env, lab.dir().log(n.name()));
+    }
+
+    @Override
+    public void kill(Lab lab, NodeState n) {
+        Processes.kill(n.pid(), n.startedAt());
+    }
+
+    @Override
+    public void stop(Lab lab, NodeState n, Duration grace) {
+        Processes.stop(n.pid(), n.startedAt(), grace);
+    }
+
+    @Override
+    public void signal(Lab lab, NodeState n, String signal) {
+        Processes.signal(n.pid(), n.startedAt(), signal);
+    }
+
+    @Override
+    public boolean alive(Lab lab, NodeState n) {
+        return Processes.alive(n.pid(), n.startedAt());
+    }
+
+    @Override
+    public void deleteData(Lab lab, NodeState n) {
+        Path data = lab.dir().dataDir(n.name());
+        if (!Files.exists(data)) {
+            return;
+        }
+        try (var all = Files.walk(data)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new EnvironmentException("cannot delete " + data + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public LinkRules rules(Lab lab) {
+        return lab.daemon().rules();
+    }
+
+    @Override
+    public void rules(Lab lab, LinkRules r) {
+        lab.daemon().rules(r);
+    }
+
+    @Override
+    public void destroy(LabDir dir, LabState s) {
+        for (NodeState n : s.nodes()) {
+            Processes.kill(n.pid(), n.startedAt());
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package lab.provider.netns;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import lab.machine.Machine;
+import lab.machine.NamespaceProfile;
+import lab.net.LinkRules;
+import lab.provider.Lab;
+import lab.provider.LabDir;
+import lab.provider.LabState;
+import lab.provider.NodeBackend;
+import lab.provider.NodeState;
+import lab.provider.Processes;
+import lab.provider.local.EtcdLaunch;
+import lab.render.NodeEtcd;
+import lab.spec.EnvironmentException;
+import lab.spec.LabSpec;
+import lab.spec.Subnet;
+import lab.transport.SshTransport;
+
+/**
+ * The netns provider: every node is a Linux network namespace with the spec's address on a lab bridge, its own
+ * sshd and its own iptables, and the lab drives it only over SSH, as it drives VMs: etcd through the namespace
+ * {@link NamespaceProfile}'s supervisor, partitions as iptables rules inside the nodes (no proxy).
+ *
+ * <p>Namespaces share the host's file system and PID space: a node's directory under .lab/ is the node's own
+ * directory, and the PID its supervisor reports is a PID of this machine, which is what lets {@code lab down} stop
+ * every process by PID after a crash.
+ */
+public final class NetnsBackend implements NodeBackend {
+    private static final Duration CONNECT = Duration.ofSeconds(15);
+    private final HostNetwork host = new HostNetwork();
+    private final Map<String, Machine> machines = new ConcurrentHashMap<>();
+
+    @Override
+    public int reserve(Path workDir, LabSpec spec, Integer block) {
+        host.check(spec.subnet(), spec.name());
+        return 0;
+    }
+
+    @Override
+    public String address(LabState s, String specAddress) {
+        return specAddress;
+    }
+
+    @Override
+    public String daemonHost(LabState s) {
+        return s.hostSpecAddress();
+    }
+
+    @Override
+    public void prepare(Lab lab, LabSpec spec) {
+        Path root = lab.dir().root();
+        LabState s = lab.state();
+        Subnet subnet = spec.subnet();
+        NetnsLayout layout = NetnsLayout.fresh(root, s.hostSpecAddress(), subnet.prefix());
+        layout.write(root);
+        host.createBridge(layout);
+        Sshd.clientKeys(root, s.name());
+        for (NodeState n : s.nodes()) {
+            layout = addNode(lab, layout, n);
+        }
+        // Connections are set up side by side: each costs a key exchange, and etcd starts right after.
+        parallel(s.nodes(), n -> {
+            machine(lab, n.name()).exec("true");
+            return null;
+        });
+    }
+
+    /** Creates a node's namespace and sshd, and installs the supervisor through SSH. */
+    private NetnsLayout addNode(Lab lab, NetnsLayout layout, NodeState n) {
+        Path root = lab.dir().root();
+        NetnsLayout l = layout.plus(n.name(), n.specAddress());
+        l.write(root);
+        NetnsLayout.NodeNet net = l.node(n.name()).orElseThrow();
+        host.addNode(l, net);
+        Path nodeDir = lab.dir().nodeDir(n.name());
+        String known = Sshd.configure(root, nodeDir, n.specAddress());
+        appendKnownHost(root, known);
+        Processes.Started sshd = Sshd.start(net.namespace(), nodeDir);
+        l = l.with(net.withSshd(sshd.pid(), sshd.startedAt()));
+        l.write(root);
+        return l;
+    }
+
+    /** Adds a node to a running lab (a member added at run time). */
+    public void addNode(Lab lab, NodeState n) {
+        NetnsLayout l = layout(lab.dir());
+        if (l.node(n.name()).isEmpty()) {
+            addNode(lab, l, n);
+        }
+    }
+
+    @Override
+    public Processes.Started startEtcd(Lab lab, NodeState n, NodeEtcd etcd, Map<String, String> extraEnv) {
+        if (NetnsLayout.read(lab.dir().root()).flatMap(l -> l.node(n.name())).isEmpty()) {
+            addNode(lab, n);
+        }
+        Path nodeDir = lab.dir().nodeDir(n.name()).toAbsolutePath();
+        Map<String, String> env = new HashMap<>(etcd.env());
+        if (env.containsKey("ETCD_DATA_DIR")) {
+            env.put("ETCD_DATA_DIR", nodeDir.resolve("data").toString());
+        }
+        env.putAll(extraEnv);
+        Machine m = machine(lab, n.name());
+        installSupervisor(m, nodeDir);
+        upload(m, EtcdRun.script(etcd.kind(), env, EtcdLaunch.etcdBinary()), nodeDir + "/etcd.run", 0644);
+        long pid = m.start().orElseThrow(() -> new EnvironmentException(n.name() + ": the supervisor started etcd "
+                + "but reported no PID"));
+        return Processes.find(pid, startTimeOf(pid)).map(h -> new Processes.Started(pid, startTimeOf(pid)))
+                .orElseThrow(() -> new EnvironmentException(n.name() + ": etcd exited right after it started; see "
+                        + lab.dir().log(n.name())));
+    }
+
+    private static long startTimeOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(java.time.Instant::toEpochMilli)
+                .orElse(0L);
+    }
+
+    private void installSupervisor(Machine m, Path nodeDir) {
+        Path script = nodeDir.resolve(NamespaceProfile.SUPERVISOR);
+        if (Files.exists(script)) {
+            return;
+        }
+        try (InputStream in = NamespaceProfile.class.getResourceAsStream(NamespaceProfile.SUPERVISOR)) {
+            upload(m, new String(Objects.requireNonNull(in, "supervisor resource").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8), script.toString(), 0755);
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot install the etcd supervisor: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void kill(Lab lab, NodeState n) {
+        if (n.hasEtcd()) {
+            machine(lab, n.name()).kill();
+        }
+    }
+
+    @Override
+    public void stop(Lab lab, NodeState n, Duration grace) {
+        if (n.hasEtcd()) {
+            machine(lab, n.name()).stop(grace);
+        }
+    }
+
+    @Override
+    public void signal(Lab lab, NodeState n, String signal) {
+        machine(lab, n.name()).signal(signal);
+    }
+
+    @Override
+    public boolean alive(Lab lab, NodeState n) {
+        return Processes.alive(n.pid(), n.startedAt());
+    }
+
+    @Override
+    public void deleteData(Lab lab, NodeState n) {
+        machine(lab, n.name()).wipe();
+    }
+
+    @Override
+    public LinkRules rules(Lab lab) {
+        Path f = rulesFile(lab.dir());
+        try {
+            return Files.exists(f) ? LinkRules.fromText(Files.readString(f)) : LinkRules.NONE;
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each node drops the packets of the nodes whose links to it are cut; only nodes whose rules change are
+     * touched, side by side, so a partition takes effect on all of them within one round trip.
+     */
+    @Override
+    public void rules(Lab lab, LinkRules r) {
+        LinkRules old = rules(lab);
+        Map<String, String> addressOf = new HashMap<>();
+        lab.state().nodes().forEach(n -> addressOf.put(n.name(), n.address()));
+        List<NodeState> changed = new ArrayList<>();
+        for (NodeState n : lab.state().members()) {
+            if (!dropped(old, n.name(), addressOf).equals(dropped(r, n.name(), addressOf))
+                    || !Objects.equals(old.delays().get(n.name()), r.delays().get(n.name()))) {
+                changed.add(n);
+            }
+        }
+        parallel(changed, n -> {
+            Machine m = machine(lab, n.name());
+            m.dropFrom(dropped(r, n.name(), addressOf));
+            List<Integer> d = r.delays().getOrDefault(n.name(), List.of(0, 0));
+            if (!Objects.equals(old.delays().get(n.name()), r.delays().get(n.name()))) {
+                m.delay(d.get(0), d.get(1));
+            }
+            return null;
+        });
+        try {
+            Files.writeString(rulesFile(lab.dir()), r.toText());
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write " + rulesFile(lab.dir()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> dropped(LinkRules r, String node, Map<String, String> addressOf) {
+        Set<String> out = new TreeSet<>();
+        for (List<String> link : r.cut()) {
+            if (link.get(1).equals(node) && addressOf.containsKey(link.get(0))) {
+                out.add(addressOf.get(link.get(0)));
+            }
+        }
+        return out;
+    }
+
+    private static Path rulesFile(LabDir dir) {
+        return dir.root().resolve("rules.txt");
+    }
+
+    /**
+     * Kills every process inside the lab's namespaces (by the PIDs the kernel lists for them, and the recorded
+     * ones), then deletes the namespaces and the bridge. The iptables rules lived inside the namespaces.
+     */
+    @Override
+    public void destroy(LabDir dir, LabState s) {
+        machines.values().forEach(Machine::close);
+        machines.clear();
+        for (NodeState n : s.nodes()) {
+            Processes.kill(n.pid(), n.startedAt());
+        }
+        NetnsLayout.read(dir.root()).ifPresent(l -> {
+            for (NetnsLayout.NodeNet n : l.nodes()) {
+                Processes.kill(n.sshdPid(), n.sshdStartedAt());
+                for (long pid : host.pids(n.namespace())) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+                host.deleteNode(n);
+            }
+            host.deleteBridge(l);
+        });
+    }
+
+    /** The node reached over SSH; one session per node, kept while this backend lives. */
+    public Machine machine(Lab lab, String node) {
+        return machines.computeIfAbsent(node, name -> {
+            NodeState n = lab.node(name);
+            Path root = lab.dir().root();
+            return new Machine(name, new NamespaceProfile(lab.dir().nodeDir(name).toAbsolutePath().toString()),
+                    new SshTransport(n.address(), 22, Sshd.USER, Sshd.clientKey(root), Sshd.knownHosts(root),
+                            CONNECT), false);
+        });
+    }
+
+    /** What lab ssh needs: user, address, key and known_hosts of a node. */
+    public static List<String> sshArguments(LabDir dir, NodeState n) {
+        return List.of("-i", Sshd.clientKey(dir.root()).toAbsolutePath().toString(), "-o", "IdentitiesOnly=yes",
+                "-o", "UserKnownHostsFile=" + Sshd.knownHosts(dir.root()).toAbsolutePath(), "-o",
+                "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", Sshd.USER + "@" + n.address());
+    }
+
+    static NetnsLayout layout(LabDir dir) {
+        return NetnsLayout.read(dir.root()).orElseThrow(() -> new EnvironmentException("lab \"" + dir.name()
+                + "\" has no netns.tsv; it was not brought up by the netns provider"));
+    }
+
+    private static synchronized void appendKnownHost(Path root, String line) {
+        Path kh = Sshd.knownHosts(root);
+        try {
+            Files.createDirectories(kh.getParent());
+            Files.writeString(kh, line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write " + kh + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void upload(Machine m, String text, String remotePath, int mode) {
+        try {
+            Path tmp = Files.createTempFile("lab-upload", ".txt");
+            try {
+                Files.writeString(tmp, text);
+                m.transport().upload(tmp, remotePath, mode);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot stage " + remotePath + " for " + m.name() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static <T> void parallel(List<T> items, java.util.function.Function<T, Void> action) {
+        if (items.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(items.size());
+        try {
+            List<Future<Void>> fs = new ArrayList<>();
+            for (T t : items) {
+                fs.add(pool.submit(() -> action.apply(t)));
+            }
+            for (Future<Void> f : fs) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new EnvironmentException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EnvironmentException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package lab.provider.netns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import lab.etcd.EtcdException;
+import lab.etcd.EtcdHttp;
+import lab.machine.Firewall;
+import lab.machine.Machine;
+import lab.provider.ClusterStatus;
+import lab.provider.Lab;
+import lab.provider.Membership;
+import lab.provider.Network;
+import lab.provider.NodeState;
+import lab.provider.Readiness;
+import lab.provider.StatusProbe;
+import lab.spec.EnvironmentException;
+import lab.spec.LabSpec;
+import lab.spec.Overrides;
+import lab.spec.SpecLoader;
+import lab.transport.ExecResult;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A 3-member netns lab driven only over SSH: etcd through each node's supervisor, faults as iptables rules inside the
+ * namespaces. Runs as root (CI does); the lab and everything it made are removed afterwards and checked to be gone.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NetnsIT {
+    static final Duration SHORT = Duration.ofSeconds(2);
+
+    @TempDir
+    static Path work;
+
+    Lab lab;
+
+    @BeforeAll
+    void up() {
+        lab = NetnsLabs.up(work, "nsit", "10.77.11.0/24", 3);
+    }
+
+    @AfterAll
+    void down() {
+        NetnsLabs.downAndAssertGone(lab);
+    }
+
+    @AfterEach
+    void restore() {
+        Network.heal(lab);
+        for (NodeState n : lab.state().members()) {
+            lab.start(n.name());
+        }
+        Readiness.awaitCluster(lab, Duration.ofSeconds(30));
+    }
+
+    Machine machine(String node) {
+        return ((NetnsBackend) lab.backend()).machine(lab, node);
+    }
+
+    ClusterStatus status() {
+        return StatusProbe.probe(lab, Duration.ofMillis(800));
+    }
+
+    @Test
+    void everyNodeIsAMachineWithItsOwnAddressReachedOverSsh() {
+        for (NodeState n : lab.state().nodes()) {
+            ExecResult r = machine(n.name()).exec("ip -4 -o addr show dev eth0; cat /proc/net/if_inet6 >/dev/null; "
+                    + "readlink /proc/self/ns/net");
+            assertTrue(r.ok(), r.stderr());
+            assertTrue(r.stdout().contains("inet " + n.specAddress() + "/24"), r.stdout());
+            assertEquals(String.valueOf(n.pid()), machine(n.name()).exec(new lab.machine.NamespaceProfile(
+                    lab.dir().nodeDir(n.name()).toAbsolutePath().toString()).pid()).stdout().trim(),
+                    "the supervisor's PID file names the process the lab recorded");
+        }
+        String ns1 = machine("core-01").exec("readlink /proc/self/ns/net").stdout();
+        assertNotEquals(ns1, machine("core-02").exec("readlink /proc/self/ns/net").stdout(),
+                "each node has a network namespace of its own");
+    }
+
+    @Test
+    void killingTheLeaderOverSshElectsAnother() {
+        String old = status().leader().orElseThrow();
+        lab.kill(old);
+        assertEquals("", machine(old).exec(lab.dir().nodeDir(old).toAbsolutePath() + "/lab-etcd pid").stdout()
+                .trim(), "the node's supervisor sees no etcd");
+        Awaitility.await("a new leader").atMost(Duration.ofSeconds(15)).until(() -> status().leader()
+                .filter(l -> !l.equals(old)).isPresent());
+        assertFalse(lab.alive(lab.node(old)), "the killed member stays down");
+    }
+
+    @Test
+    void anIsolatedLeaderLosesLeadershipAndRefusesLinearizableReads() {
+        String old = status().leader().orElseThrow();
+        EtcdHttp.put(lab.node(old).clientUrl(), "/nsit/before", "1", SHORT);
+        Network.isolate(lab, old);
+        ExecResult rules = machine(old).exec("iptables -S " + Firewall.CHAIN);
+        assertEquals(2, rules.stdout().lines().filter(l -> l.contains("-j DROP")).count(), rules.stdout());
+        Awaitility.await("the majority to elect a new leader").atMost(Duration.ofSeconds(20)).until(() ->
+                status().nodes().stream().anyMatch(n -> n.leader() && !n.name().equals(old) && n.healthy()));
+        String isolated = lab.node(old).clientUrl();
+        assertThrows(EtcdException.class, () -> EtcdHttp.get(isolated, "/nsit/before", SHORT),
+                "a member cut off from the majority cannot serve a linearizable read");
+        String other = lab.state().members().stream().map(NodeState::name).filter(n -> !n.equals(old)).findFirst()
+                .orElseThrow();
+        EtcdHttp.put(lab.node(other).clientUrl(), "/nsit/during", "2", SHORT);
+
+        Network.heal(lab);
+        assertFalse(machine(old).exec("iptables -S").stdout().contains(Firewall.CHAIN),
+                "heal removes the lab's chain and nothing else");
+        Awaitility.await("the healed member to catch up").atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> EtcdHttp.get(isolated, "/nsit/during", SHORT).equals(Optional.of("2")));
+    }
+
+    @Test
+    void aOneWayBlockDropsOnlyTheSendersPacketsAtTheReceiver() {
+        String leader = status().leader().orElseThrow();
+        List<String> followers = lab.state().members().stream().map(NodeState::name).filter(n -> !n.equals(leader))
+                .toList();
+        String to = followers.get(0);
+        String third = followers.get(1);
+        Network.block(lab, leader, to);
+        assertTrue(machine(to).exec("iptables -S " + Firewall.CHAIN).stdout().contains("-s "
+                + lab.node(leader).address() + "/32 -j DROP"));
+        assertFalse(machine(leader).exec("iptables -S").stdout().contains(Firewall.CHAIN),
+                "the sender's firewall is untouched");
+        assertFalse(connects(leader, to), leader + " cannot reach " + to);
+        assertTrue(connects(third, to), "other links to " + to + " still work");
+        assertTrue(connects(to, third), "and from it");
+        assertTrue(connects(third, leader), "and to the sender");
+        Awaitility.await("quorum through the links that work").atMost(Duration.ofSeconds(15))
+                .until(() -> status().quorum());
+        Network.heal(lab);
+        assertTrue(connects(leader, to), "heal restores the link");
+    }
+
+    private boolean connects(String from, String to) {
+        return machine(from).exec("timeout 1 bash -c 'echo > /dev/tcp/" + lab.node(to).address() + "/2379'").ok();
+    }
+
+    @Test
+    void aRestartedMemberKeepsItsIdAndData() {
+        String node = "core-02";
+        EtcdHttp.put(lab.node("core-01").clientUrl(), "/nsit/kept", "yes", SHORT);
+        String id = lab.node(node).memberId();
+        long pid = lab.node(node).pid();
+        lab.restart(node);
+        assertNotEquals(pid, lab.node(node).pid(), "a new process");
+        Readiness.awaitCluster(lab, Duration.ofSeconds(20));
+        assertEquals(id, Long.toHexString(EtcdHttp.status(lab.node(node).clientUrl(), SHORT).memberId()));
+        assertEquals(Optional.of("yes"), EtcdHttp.get(lab.node(node).clientUrl(), "/nsit/kept", SHORT));
+    }
+
+    @Test
+    void aWipedMemberLosesItsDataAndComesBackAsANewMemberWhenReplaced() {
+        String node = "core-03";
+        Path data = lab.dir().nodeDir(node).resolve("data");
+        assertTrue(Files.isDirectory(data));
+        String oldId = lab.node(node).memberId();
+        lab.wipe(node);
+        assertFalse(Files.exists(data), "the data directory is gone");
+        assertFalse(lab.alive(lab.node(node)));
+        assertTrue(status().quorum(), "two of three keep quorum");
+        Membership.replace(lab, node);
+        Readiness.awaitCluster(lab, Duration.ofSeconds(30));
+        assertEquals(3, Membership.list(lab).size());
+        assertNotEquals(oldId, lab.node(node).memberId(), "a replaced member has a new id");
+    }
+
+    @Test
+    void aDelayWithoutNetemIsRefusedWithAClearMessage() {
+        boolean netem = machine("core-01").exec("tc qdisc add dev lo root netem delay 1ms && tc qdisc del dev lo "
+                + "root").ok();
+        if (netem) {
+            Network.delay(lab, "core-01", "50ms");
+            assertTrue(machine("core-01").exec("tc qdisc show dev eth0").stdout().contains("netem"));
+        } else {
+            EnvironmentException e = assertThrows(EnvironmentException.class,
+                    () -> Network.delay(lab, "core-01", "50ms"));
+            assertTrue(e.getMessage().contains("no netem"), e.getMessage());
+        }
+    }
+}
