@@ -1,7 +1,6 @@
 package lab.cli;
 
 import lab.etcd.Member;
-import lab.provider.Lab;
 import lab.provider.Membership;
 import lab.report.Table;
 import picocli.CommandLine.Command;

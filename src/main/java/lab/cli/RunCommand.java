@@ -85,6 +85,19 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
             throw new BadInputException(parallel < 1 ? "--parallel must be at least 1" : "--step waits for Enter "
                     + "before every step: run one scenario at a time (leave out --parallel)");
         }
+        if (parallel > 1) {
+            java.util.Map<String, String> subnets = new java.util.HashMap<>();
+            for (Scenario sc : scenarios) {
+                if (sc.lab() != null && sc.lab().provider() == lab.spec.ProviderKind.NETNS) {
+                    String other = subnets.put(sc.lab().subnet().toString(), sc.name());
+                    if (other != null) {
+                        throw new BadInputException("scenarios " + other + " and " + sc.name() + " would bring up "
+                                + "netns labs on the same subnet " + sc.lab().subnet() + " at once: run them without "
+                                + "--parallel, or give each its own subnet: in its lab: block");
+                    }
+                }
+            }
+        }
         if (parallel > 1 && scenarios.stream().anyMatch(Scenario::useExisting)) {
             throw new BadInputException("scenarios with use: existing share one lab: run them without --parallel");
         }

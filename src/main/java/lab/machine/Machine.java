@@ -37,7 +37,19 @@ public final class Machine {
 
     /** Starts etcd and returns its PID when the profile can tell it. */
     public OptionalLong start() {
-        run("start etcd", profile.start());
+        return start("");
+    }
+
+    /**
+     * Runs {@code prelude} (writing etcd's configuration, say), then starts etcd, in one round trip: on this
+     * machine every SSH exec costs about 150 ms, most of it the login shell's start-up files.
+     */
+    public OptionalLong start(String prelude) {
+        String out = run("start etcd", prelude.isEmpty() ? profile.start() : prelude + "\n" + profile.start())
+                .stdout().trim();
+        if (out.matches("\\d+")) {
+            return OptionalLong.of(Long.parseLong(out));
+        }
         return pid();
     }
 

@@ -75,9 +75,9 @@ public final class NetnsBackend implements NodeBackend {
         for (NodeState n : s.nodes()) {
             layout = addNode(lab, layout, n);
         }
-        // Connections are set up side by side: each costs a key exchange, and etcd starts right after.
+        // Connections are set up side by side (each costs a key exchange), installing the supervisor on the way.
         parallel(s.nodes(), n -> {
-            machine(lab, n.name()).exec("true");
+            installSupervisor(machine(lab, n.name()), lab.dir().nodeDir(n.name()).toAbsolutePath());
             return null;
         });
     }
@@ -119,9 +119,11 @@ public final class NetnsBackend implements NodeBackend {
         env.putAll(extraEnv);
         Machine m = machine(lab, n.name());
         installSupervisor(m, nodeDir);
-        upload(m, EtcdRun.script(etcd.kind(), env, EtcdLaunch.etcdBinary()), nodeDir + "/etcd.run", 0644);
-        long pid = m.start().orElseThrow(() -> new EnvironmentException(n.name() + ": the supervisor started etcd "
-                + "but reported no PID"));
+        String run = EtcdRun.script(etcd.kind(), env, EtcdLaunch.etcdBinary());
+        // etcd.run goes along with the start: one SSH round trip per node
+        long pid = m.start("cat > '" + nodeDir + "/etcd.run' <<'LAB_ETCD_RUN'\n" + run + "LAB_ETCD_RUN")
+                .orElseThrow(() -> new EnvironmentException(n.name() + ": the supervisor started etcd but reported "
+                        + "no PID"));
         return Processes.find(pid, startTimeOf(pid)).map(h -> new Processes.Started(pid, startTimeOf(pid)))
                 .orElseThrow(() -> new EnvironmentException(n.name() + ": etcd exited right after it started; see "
                         + lab.dir().log(n.name())));

@@ -2,7 +2,6 @@ package lab.provider.local;
 
 import lab.provider.Lab;
 import lab.provider.Membership;
-import lab.provider.Network;
 import lab.provider.Processes;
 import lab.provider.Readiness;
 import lab.provider.StatusProbe;

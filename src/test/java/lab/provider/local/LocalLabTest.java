@@ -1,13 +1,5 @@
 package lab.provider.local;
 
-import lab.provider.Lab;
-import lab.provider.Membership;
-import lab.provider.Network;
-import lab.provider.Processes;
-import lab.provider.Readiness;
-import lab.provider.StatusProbe;
-import lab.provider.Elections;
-import lab.provider.Targets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

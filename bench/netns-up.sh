@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `lab up --provider netns` (3 members in network namespaces, each with its own sshd, etcd started over SSH) against
+# `lab up --provider local` (3 loopback processes), interleaved in one run, each to a healthy quorum; median of N.
+# Needs root. The ratio is netns over local: what the namespaces, the sshds and SSH round trips cost.
+#   bench/netns-up.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-5}"
+[ "$(id -u)" = 0 ] || { echo "bench/netns-up.sh needs root (network namespaces)" >&2; exit 4; }
+./lab --help >/dev/null               # build first, outside the measurement
+work="$(mktemp -d)"
+lab="$PWD/lab"
+trap 'cd "$work"; for l in $(ls "$work/.lab" 2>/dev/null); do "$lab" down --name "$l" >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+timed() { local s t; s=$(date +%s%N); (cd "$work" && "$lab" "$@" >/dev/null); t=$(date +%s%N); echo $(((t - s) / 1000000)); }
+l=(); x=()
+for i in $(seq "$n"); do
+  l+=("$(timed up --name benchlocal --provider local)")
+  (cd "$work" && "$lab" down --name benchlocal >/dev/null)
+  x+=("$(timed up --name benchnetns --provider netns --subnet 10.77.99.0/24)")
+  (cd "$work" && "$lab" down --name benchnetns >/dev/null)
+done
+lm=$(printf '%s\n' "${l[@]}" | median)
+xm=$(printf '%s\n' "${x[@]}" | median)
+printf '%-58s %8s %7s\n' "3 members to a healthy quorum (median of $n)" "ms" "ratio"
+printf '%-58s %8s %7s\n' "baseline: lab up --provider local" "$lm" "1.00"
+printf '%-58s %8s %7.2f\n' "lab up --provider netns (namespaces, sshd, SSH)" "$xm" "$(echo "$xm / $lm" | bc -l)"
+printf 'runs: local %s | netns %s\n' "${l[*]}" "${x[*]}"
