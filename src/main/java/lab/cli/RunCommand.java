@@ -121,8 +121,11 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
         if (results.stream().anyMatch(r -> r.verdict() == ScenarioResult.Verdict.ERROR)) {
             return ExitCode.ENVIRONMENT;
         }
+        if (results.stream().anyMatch(r -> r.verdict() == ScenarioResult.Verdict.FAIL)) {
+            return ExitCode.CHECK_FAILED;
+        }
         return results.stream().allMatch(r -> r.verdict() == ScenarioResult.Verdict.PASS) ? ExitCode.OK
-                : ExitCode.CHECK_FAILED;
+                : ExitCode.UNKNOWN;
     }
 
     private List<ScenarioResult> sequential(List<Scenario> scenarios, ScenarioRunner.Options opts) {

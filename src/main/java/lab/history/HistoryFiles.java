@@ -24,10 +24,13 @@ public final class HistoryFiles {
     }
 
     public enum Format {
-        JEPSEN_REGISTER, KV
+        JEPSEN_REGISTER, KV, LAB_JSON
     }
 
     public static Format detect(String file, String text) {
+        if (HistoryJson.looksLike(text)) {
+            return Format.LAB_JSON;
+        }
         String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
         if (JEPSEN.matcher(first).matches()) {
             return Format.JEPSEN_REGISTER;
@@ -35,8 +38,8 @@ public final class HistoryFiles {
         if (KV.matcher(first).matches()) {
             return Format.KV;
         }
-        throw new BadInputException(file + ":1:1: not a history this checker reads (Jepsen etcd log lines or "
-                + "{:process ..., :type ..., :f ..., :key ..., :value ...} maps)");
+        throw new BadInputException(file + ":1:1: not a history this checker reads (a lab history.json, Jepsen etcd "
+                + "log lines or {:process ..., :type ..., :f ..., :key ..., :value ...} maps)");
     }
 
     /** Jepsen's etcd register test: one register, values are integers, nil is absent. */

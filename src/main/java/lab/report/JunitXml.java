@@ -23,6 +23,13 @@ public final class JunitXml {
                 .append(prop("probe.failures", Integer.toString(r.probeFailures())))
                 .append(prop("new-leader-seconds", r.newLeader().toString()))
                 .append(prop("recovery-seconds", r.recovery().toString()));
+        if (r.workload() != null) {
+            b.append(prop("workload.ok", Integer.toString(r.workload().ok())))
+                    .append(prop("workload.unknown", Integer.toString(r.workload().unknown())))
+                    .append(prop("workload.failed-reads", Integer.toString(r.workload().failedReads())))
+                    .append(prop("workload.history", r.workload().history()));
+            r.workload().checks().forEach((check, verdict) -> b.append(prop("check." + check, verdict)));
+        }
         b.append("  </properties>\n");
         if (r.verdict() == ScenarioResult.Verdict.ERROR) {
             b.append(String.format("  <testcase classname=\"%s\" name=\"lab\" time=\"0\">%n    <error message=\"%s\"/>%n"

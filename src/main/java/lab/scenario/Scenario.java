@@ -9,11 +9,15 @@ import lab.spec.LabSpec;
  * @param lab the lab to create (null with {@code use: existing})
  * @param heal whether {@code finally: heal} restores links and restarts stopped members before the lab goes
  * @param keep always, never or on-failure (a command-line flag overrides it)
+ * @param workload the clients to run during the steps, or null
+ * @param checks what to check on the workload's history: linearizable, no-lost-writes, no-stale-reads
  */
 public record Scenario(String name, String description, String file, LabSpec lab, boolean useExisting,
-                       List<Step> steps, boolean heal, String keep) {
+                       List<Step> steps, boolean heal, String keep, lab.history.WorkloadSpec workload,
+                       List<String> checks) {
 
     public Scenario {
         steps = List.copyOf(steps);
+        checks = List.copyOf(checks);
     }
 }

@@ -112,9 +112,11 @@ public final class ScenarioLoader {
             }
             return k;
         }).orElse("never");
+        lab.history.WorkloadSpec workload = WorkloadBlock.read(top).orElse(null);
+        List<String> checks = WorkloadBlock.checks(top, workload != null, file);
         top.finish();
         problems.throwIfErrors();
-        return new Scenario(name, description, file, lab, existing, steps, heal, keep);
+        return new Scenario(name, description, file, lab, existing, steps, heal, keep, workload, checks);
     }
 
     /** The lab a scenario gets: run-<file name>, made a valid lab name (lowercase, '-', at most 32). */

@@ -10,10 +10,13 @@ import java.util.List;
  */
 public record ScenarioResult(String name, String file, String description, Verdict verdict, List<StepResult> steps,
                              double seconds, List<double[]> outages, List<Double> newLeader, List<Double> recovery,
-                             int probeWrites, int probeFailures, String artifacts, String error) {
+                             int probeWrites, int probeFailures, String artifacts, String error,
+                             WorkloadReport workload) {
 
     public enum Verdict {
-        PASS, FAIL, ERROR
+        PASS, FAIL, ERROR,
+        /** Every step passed, but a history check ran out of budget before a verdict. */
+        UNKNOWN
     }
 
     public ScenarioResult {

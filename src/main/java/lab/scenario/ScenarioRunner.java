@@ -57,7 +57,7 @@ public final class ScenarioRunner {
         } catch (RuntimeException e) {
             out.println("  lab: " + e.getMessage());
             return new ScenarioResult(sc.name(), sc.file(), sc.description(), ScenarioResult.Verdict.ERROR, List.of(),
-                    (System.nanoTime() - t0) / 1e9, List.of(), List.of(), List.of(), 0, 0, null, e.getMessage());
+                    (System.nanoTime() - t0) / 1e9, List.of(), List.of(), List.of(), 0, 0, null, e.getMessage(), null);
         }
         Run run = new Run(lab, new Random(options.seed()), out);
         if (!sc.useExisting()) {
@@ -66,6 +66,7 @@ public final class ScenarioRunner {
         List<StepResult> results = new ArrayList<>();
         boolean failed = false;
         String artifacts = null;
+        WorkloadRun workload = sc.workload() == null ? null : WorkloadRun.start(sc, lab, options.seed(), run);
         try (Measurements m = new Measurements(lab, run.t0, run::say)) {
             run.measurements = m;
             for (int i = 0; i < sc.steps().size(); i++) {
@@ -82,17 +83,23 @@ public final class ScenarioRunner {
                 results.add(r);
                 failed = r.status() == StepResult.Status.FAILED;
             }
-            if (failed) {
+            boolean stepsFailed = failed;
+            WorkloadReport report = workload == null ? null : workload.finish(lab, run, failed, options.runsDir(),
+                    results);
+            boolean unknown = report != null && report.checks().containsValue("UNKNOWN");
+            failed = failed || (report != null && report.checks().containsValue("FAIL"));
+            if (stepsFailed) {
                 artifacts = Artifacts.save(options.runsDir(), sc, lab, run, results);
                 run.say("artifacts of the failure: " + artifacts);
             }
             m.close();
             out.println("  " + m.summary());
             ScenarioResult result = new ScenarioResult(sc.name(), sc.file(), sc.description(),
-                    failed ? ScenarioResult.Verdict.FAIL : ScenarioResult.Verdict.PASS, results,
+                    failed ? ScenarioResult.Verdict.FAIL : unknown ? ScenarioResult.Verdict.UNKNOWN
+                            : ScenarioResult.Verdict.PASS, results,
                     (System.nanoTime() - t0) / 1e9, m.outages, m.newLeader, m.recovery, m.writes(), m.failures(),
-                    artifacts, null);
-            finish(sc, lab, run, failed);
+                    artifacts != null ? artifacts : report != null ? report.history() : null, null, report);
+            finish(sc, lab, run, stepsFailed);
             out.println("  " + result.verdict() + " " + sc.name() + String.format(" in %.1f s", result.seconds()));
             return result;
         }
@@ -156,15 +163,7 @@ public final class ScenarioRunner {
         boolean heal = sc.heal() && (sc.useExisting() || !failed);
         if (keepLab && heal) {
             try {
-                Network.heal(lab);
-                for (NodeState n : lab.state().members()) {
-                    if (n.process() == NodeState.Process.PAUSED) {
-                        lab.resume(n.name());
-                    } else if (n.process() != NodeState.Process.RUNNING && n.process() != NodeState.Process.REMOVED
-                            && n.process() != NodeState.Process.WIPED) {
-                        lab.start(n.name());
-                    }
-                }
+                restore(lab);
                 run.say("finally: healed the network and restarted stopped members");
             } catch (RuntimeException e) {
                 run.say("finally: heal failed: " + e.getMessage());
@@ -178,6 +177,19 @@ public final class ScenarioRunner {
             }
         } else {
             lab.destroy();
+        }
+    }
+
+    /** Heals the network, resumes paused members and starts the ones a step left down (not removed or wiped). */
+    static void restore(Lab lab) {
+        Network.heal(lab);
+        for (NodeState n : lab.state().members()) {
+            if (n.process() == NodeState.Process.PAUSED) {
+                lab.resume(n.name());
+            } else if (n.process() != NodeState.Process.RUNNING && n.process() != NodeState.Process.REMOVED
+                    && n.process() != NodeState.Process.WIPED) {
+                lab.start(n.name());
+            }
         }
     }
 

@@ -137,7 +137,7 @@ public final class YamlMap {
     }
 
     public Optional<YamlMap> map(String key) {
-        return node(key).map(n -> of(file, where.equals("the top level") ? key : where + "." + key, n, problems));
+        return node(key).map(n -> of(file, where.startsWith("the ") ? key : where + "." + key, n, problems));
     }
 
     /** The items of a sequence; a single scalar is reported, not silently wrapped. */

@@ -63,6 +63,13 @@ class ScenarioRunIT {
                 .filter(j -> j.path("name").asText().equals("kill-leader")).findFirst().orElseThrow();
         assertEquals(1, kill.path("newLeader").size(), "time to a new leader was measured: " + kill);
         assertTrue(kill.path("probeWrites").asInt() > 20, "the write probe ran: " + kill);
+        var workload = kill.path("workload");
+        assertTrue(workload.path("ok").asInt() > 20, "the workload ran: " + workload);
+        assertEquals("PASS", workload.path("checks").path("linearizable").asText(), workload.toString());
+        assertEquals("PASS", workload.path("checks").path("no-lost-writes").asText(), workload.toString());
+        String history = Files.readString(Path.of(workload.path("history").asText()).resolve("history.json"));
+        assertEquals(0, lab("check", "history", Path.of(workload.path("history").asText()).resolve("history.json")
+                .toString()).getExitValue(), "the saved history checks again: " + history.length());
         assertTrue(LabDir.list(dir).isEmpty(), "every scenario's lab was taken down");
     }
 

@@ -86,7 +86,29 @@ class ScenarioFormatTest {
                 Arguments.of("bad keep", "keep: sometimes\nsteps:\n  - kill: leader\n", "1:7",
                         "keep: takes always, never or on-failure"),
                 Arguments.of("partition of one group", "steps:\n  - partition: [leader]\n", "2:5",
-                        "partition: takes two or more groups, like [[leader, follower], rest]"));
+                        "partition: takes two or more groups, like [[leader, follower], rest]"),
+                Arguments.of("bad workload rate", "workload: {clients: 4, rate: fast}\nsteps:\n  - kill: leader\n",
+                        "1:30", "rate takes operations per second in all clients, like 200/s (at most 20000/s); got "
+                                + "\"fast\""),
+                Arguments.of("unknown check", "workload: {clients: 2}\nchecks: [linearisable]\nsteps:\n  - kill: "
+                        + "leader\n", "2:10", "unknown check \"linearisable\"; did you mean \"linearizable\"?"),
+                Arguments.of("checks without a workload", "checks: [no-lost-writes]\nsteps:\n  - kill: leader\n",
+                        "1:1", "checks: judge the history a workload records: add a workload: block, like workload: "
+                                + "{clients: 4, rate: 100/s, keys: 8}"),
+                Arguments.of("reads only", "workload: {mix: {read: 100}}\nsteps:\n  - kill: leader\n", "1:17",
+                        "a mix of reads only writes nothing to check"),
+                Arguments.of("unknown workload key", "workload: {client: 4}\nsteps:\n  - kill: leader\n", "1:12",
+                        "unknown key \"client\" in workload; did you mean \"clients\"?"));
+    }
+
+    @Test
+    void aWorkloadBlockReadsLikeTheReadmeSaysAndDefaultsToTheCheapChecks() {
+        Scenario sc = ScenarioLoader.parse("s.yaml", "workload: {clients: 8, rate: 200/s, keys: 16, mix: {read: 50, "
+                + "write: 40, cas: 10}}\nsteps:\n  - kill: leader\n", Overrides.none());
+        assertEquals(new lab.history.WorkloadSpec(8, 200, 16, 50, 40, 10), sc.workload());
+        assertEquals(List.of("no-lost-writes", "no-stale-reads"), sc.checks());
+        assertEquals(null, ScenarioLoader.parse("s.yaml", "steps:\n  - kill: leader\n", Overrides.none())
+                .workload());
     }
 
     @ParameterizedTest(name = "{0}")

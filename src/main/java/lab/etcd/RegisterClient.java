@@ -1,0 +1,98 @@
+package lab.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A long-lived jetcd client for the workload's registers: linearizable reads, writes and compare-and-set. Each call
+ * says what happened: a result, a definite failure, or nothing known (timeout, lost connection), because a write
+ * whose answer never came may still have been applied.
+ */
+public final class RegisterClient implements AutoCloseable {
+    private final Client client;
+    private final KV kv;
+    private final Duration timeout;
+
+    /** What one operation came to. {@code known} false: it may or may not have taken effect. */
+    public record Outcome(boolean known, boolean ok, Optional<String> value, boolean succeeded) {
+        static Outcome unknown() {
+            return new Outcome(false, false, Optional.empty(), false);
+        }
+
+        static Outcome failed() {
+            return new Outcome(true, false, Optional.empty(), false);
+        }
+    }
+
+    public RegisterClient(List<String> endpoints, Duration timeout) {
+        // No retries inside jetcd: a retried write would be two attempts under one recorded operation.
+        this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).retryMaxAttempts(0)
+                .connectTimeout(Duration.ofSeconds(1)).build();
+        this.kv = client.getKVClient();
+        this.timeout = timeout;
+    }
+
+    /** A linearizable read: the register's value, or empty when absent. A failed read changed nothing. */
+    public Outcome read(String key) {
+        try {
+            GetResponse r = kv.get(bytes(key)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Optional<String> v = r.getKvs().isEmpty() ? Optional.empty()
+                    : Optional.of(r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8));
+            return new Outcome(true, true, v, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.failed();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Outcome.failed();
+        }
+    }
+
+    public Outcome write(String key, String value) {
+        try {
+            kv.put(bytes(key), bytes(value), PutOption.DEFAULT).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Outcome(true, true, Optional.empty(), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.unknown();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Outcome.unknown();
+        }
+    }
+
+    /** Sets {@code to} if the register holds {@code from} (null: absent); {@code succeeded} says whether it did. */
+    public Outcome cas(String key, String from, String to) {
+        Cmp cmp = from == null ? new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.value(bytes(from)));
+        try {
+            boolean done = kv.txn().If(cmp).Then(io.etcd.jetcd.op.Op.put(bytes(key), bytes(to), PutOption.DEFAULT))
+                    .commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS).isSucceeded();
+            return new Outcome(true, true, Optional.empty(), done);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.unknown();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Outcome.unknown();
+        }
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,108 @@
+package lab.scenario;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import lab.etcd.RegisterClient;
+import lab.history.CheckResult;
+import lab.history.DataChecks;
+import lab.history.HistoryJson;
+import lab.history.HistoryTimeline;
+import lab.history.Linearizability;
+import lab.history.Op;
+import lab.history.RegisterModel;
+import lab.history.Verdict;
+import lab.history.Workload;
+import lab.provider.Lab;
+import lab.provider.NodeState;
+import lab.provider.Readiness;
+
+/** A scenario's workload: started before the first step, stopped after the last, its history checked and saved. */
+final class WorkloadRun {
+    static final Duration OP_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration BUDGET = Duration.ofSeconds(60);
+    private final Scenario sc;
+    private final Workload workload;
+
+    private WorkloadRun(Scenario sc, Workload workload) {
+        this.sc = sc;
+        this.workload = workload;
+    }
+
+    static WorkloadRun start(Scenario sc, Lab lab, long seed, Run run) {
+        Workload w = new Workload(sc.workload(), new RegisterClient(lab.state().members().stream()
+                .map(NodeState::clientUrl).toList(), OP_TIMEOUT));
+        w.start(seed);
+        run.say("workload: " + sc.workload() + "; checks: " + String.join(", ", sc.checks()));
+        return new WorkloadRun(sc, w);
+    }
+
+    /**
+     * Stops the clients; after a run whose steps passed, heals the network and restarts stopped members so that a
+     * final linearizable read of every key can be made; then runs the checks, one step result each.
+     */
+    WorkloadReport finish(Lab lab, Run run, boolean stepsFailed, Path runsDir, List<StepResult> results) {
+        try (workload) {
+            List<Op> ops = workload.stop();
+            Map<String, Optional<String>> finals = null;
+            String noFinal = "";
+            if (stepsFailed) {
+                noFinal = "not checked: a step failed, so the lab is not healed for a final read";
+            } else {
+                try {
+                    restore(lab);
+                    finals = workload.finalReads();
+                } catch (RuntimeException e) {
+                    noFinal = "not checked: " + e.getMessage();
+                }
+            }
+            int unknown = (int) ops.stream().filter(Op::pending).count();
+            run.say(String.format("workload: %d operations (%d ok, %d unknown), %d failed reads", ops.size(),
+                    ops.size() - unknown, unknown, workload.failedReads()));
+            Map<String, CheckResult> verdicts = new LinkedHashMap<>();
+            Map<String, String> summary = new LinkedHashMap<>();
+            for (String check : sc.checks()) {
+                double at = run.seconds();
+                CheckResult r = switch (check) {
+                    case "linearizable" -> Linearizability.checkPerKey(ops, new RegisterModel(), BUDGET);
+                    case "no-stale-reads" -> DataChecks.noStaleReads(ops);
+                    default -> finals == null ? null : DataChecks.noLostWrites(ops, finals);
+                };
+                String text = "check " + check;
+                if (r == null) {
+                    summary.put(check, "SKIPPED");
+                    run.say("skip " + text + ": " + noFinal);
+                    results.add(new StepResult(results.size() + 1, text, StepResult.Status.SKIPPED, text, at, 0,
+                            noFinal));
+                    continue;
+                }
+                verdicts.put(check, r);
+                summary.put(check, r.verdict().name());
+                String detail = r.explanation().isEmpty() ? "" : ": " + String.join("; ", r.explanation());
+                run.say((r.verdict() == Verdict.PASS ? "ok   " : r.verdict() + " ") + text + " (" + r.operations()
+                        + " operations, " + String.format("%.2f s", run.seconds() - at) + ")" + detail);
+                results.add(new StepResult(results.size() + 1, text, r.verdict() == Verdict.PASS
+                        ? StepResult.Status.PASSED : StepResult.Status.FAILED, text, at, run.seconds() - at,
+                        r.verdict() == Verdict.PASS ? "" : r.verdict() + detail));
+            }
+            String id = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + sc.name();
+            Path dir = runsDir.resolve(id);
+            ScenarioRunner.writeQuietly(dir.resolve("history.json"), HistoryJson.write(ops));
+            ScenarioRunner.writeQuietly(dir.resolve("history.html"), HistoryTimeline.html("scenario " + sc.name(),
+                    ops, verdicts));
+            run.say("history: " + dir.resolve("history.json") + ", timeline " + dir.resolve("history.html"));
+            return new WorkloadReport(ops.size() - unknown, unknown, workload.failedReads(), summary, dir.toString());
+        }
+    }
+
+    /** Heals and restarts what a step left down, so that the cluster can answer the final read. */
+    private static void restore(Lab lab) {
+        ScenarioRunner.restore(lab);
+        Readiness.awaitCluster(lab, Duration.ofSeconds(30));
+    }
+}
