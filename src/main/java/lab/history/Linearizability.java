@@ -86,7 +86,62 @@ public final class Linearizability {
         }
     }
 
+    /**
+     * The visited configurations as 64-bit fingerprints (the Zobrist hash of the linearized set mixed with the
+     * state's hash) in an open-addressing table of longs: an eighth of the memory of a set of objects, and the
+     * search is bound by memory. Two configurations may share a fingerprint, which could only prune a path, never
+     * invent one: a PASS stands, and a FAIL is confirmed by the exact search.
+     */
+    private static final class Fingerprints {
+        private long[] table = new long[1 << 14];
+        private int size;
+
+        /** Adds; false when it was there. */
+        boolean add(long fp) {
+            if (fp == 0) {
+                fp = 1;
+            }
+            if (size * 2 >= table.length) {
+                grow();
+            }
+            int mask = table.length - 1;
+            int i = (int) (fp ^ (fp >>> 29)) & mask;
+            while (true) {
+                long t = table[i];
+                if (t == 0) {
+                    table[i] = fp;
+                    size++;
+                    return true;
+                }
+                if (t == fp) {
+                    return false;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        private void grow() {
+            long[] old = table;
+            table = new long[old.length * 2];
+            int mask = table.length - 1;
+            for (long fp : old) {
+                if (fp != 0) {
+                    int i = (int) (fp ^ (fp >>> 29)) & mask;
+                    while (table[i] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    table[i] = fp;
+                }
+            }
+        }
+    }
+
     private static <S> CheckResult check(List<Op> ops, Model<S> model, long deadline) {
+        CheckResult fast = search(ops, model, deadline, false);
+        return fast.verdict() == Verdict.FAIL ? search(ops, model, deadline, true) : fast;
+    }
+
+    private static <S> CheckResult search(List<Op> ops, Model<S> model, long deadline, boolean exact) {
         int n = ops.size();
         if (n == 0) {
             return new CheckResult(Verdict.PASS, 0, 1, List.of());
@@ -125,7 +180,8 @@ public final class Linearizability {
         long[] linearized = new long[(n + 63) / 64];
         long[] zobrist = new java.util.SplittableRandom(n).longs(n).toArray();
         long z = 0;
-        Set<Memo> seen = new HashSet<>(1 << 12);
+        Set<Memo> seen = exact ? new HashSet<>(1 << 12) : null;
+        Fingerprints prints = exact ? null : new Fingerprints();
         int[] stackOp = new int[n];
         Object[] stackState = new Object[n];
         int depth = 0;
@@ -145,7 +201,9 @@ public final class Linearizability {
                 if (after != null) {
                     linearized[op >>> 6] ^= 1L << op;
                     z ^= zobrist[op];
-                    if (seen.add(new Memo(linearized, z, after))) {
+                    boolean fresh = exact ? seen.add(new Memo(linearized, z, after))
+                            : prints.add(z ^ (Objects.hashCode(after) * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L));
+                    if (fresh) {
                         stackOp[depth] = op;
                         stackState[depth++] = state;
                         if (depth > bestDepth) {
