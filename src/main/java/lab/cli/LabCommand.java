@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         description = "Throwaway etcd clusters: bring them up, break them on purpose, check what still holds.",
         subcommands = {InitCommand.class, ValidateCommand.class, RenderCommand.class, UpCommand.class,
             StatusCommand.class, NodeCommand.class, MemberCommand.class, NetCommand.class, EtcdctlCommand.class, SshCommand.class,
-            LsCommand.class, DownCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class},
+            LsCommand.class, DownCommand.class, DoctorCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 unknown verdict, 4 environment, 5 internal.",
             "Run 'lab COMMAND --help' for a command's options."})
 public final class LabCommand implements Runnable {

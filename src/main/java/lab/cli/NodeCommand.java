@@ -53,4 +53,16 @@ final class NodeCommand extends RunningLabVerb {
     int resume(@Parameters(paramLabel = "TARGET") String target) {
         return apply(target, "resume", "resumed", Lab::resume);
     }
+
+    @Command(name = "poweroff", description = "Cut the node's power: `vagrant halt --force` on a VM; a kill of etcd "
+            + "on local and netns nodes. Down until started.")
+    int poweroff(@Parameters(paramLabel = "TARGET") String target) {
+        return apply(target, "poweroff", "powered off", Lab::powerOff);
+    }
+
+    @Command(name = "reboot", description = "Reboot the node: `vagrant reload` on a VM (etcd starts at boot with its "
+            + "data); a restart of etcd on local and netns nodes.")
+    int reboot(@Parameters(paramLabel = "TARGET") String target) {
+        return apply(target, "reboot", "rebooted", Lab::reboot);
+    }
 }

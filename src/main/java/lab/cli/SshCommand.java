@@ -8,6 +8,7 @@ import lab.provider.Lab;
 import lab.provider.NodeState;
 import lab.provider.Targets;
 import lab.provider.netns.NetnsBackend;
+import lab.provider.vagrant.VagrantBackend;
 import lab.spec.BadInputException;
 import lab.spec.EnvironmentException;
 import lab.spec.ProviderKind;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "ssh", description = {"Log in to a node with the system ssh client, the lab's key and known_hosts: "
         + "lab ssh core-01, or run one command: lab ssh leader -- iptables -S.",
-    "Nodes of the netns provider have an sshd each; local nodes are processes of this machine and have none."})
+    "Nodes of the netns and vagrant providers have an sshd each; local nodes are processes of this machine and "
+        + "have none."})
 final class SshCommand extends RunningLabVerb implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NODE", description = "A node name, leader, follower or random.")
     String target;
@@ -29,7 +31,7 @@ final class SshCommand extends RunningLabVerb implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Lab lab = lab();
-        if (lab.state().provider() != ProviderKind.NETNS) {
+        if (lab.state().provider() == ProviderKind.LOCAL) {
             throw new BadInputException("lab \"" + lab.state().name() + "\" runs on the " + lab.state().provider().id()
                     + " provider, whose nodes are processes of this machine without sshd; `lab up --provider netns` "
                     + "gives every node its own sshd");
@@ -37,7 +39,9 @@ final class SshCommand extends RunningLabVerb implements Callable<Integer> {
         NodeState n = lab.node(Targets.resolve(lab, target, new Random()));
         List<String> cmd = new ArrayList<>(List.of("ssh"));
         cmd.addAll(command.isEmpty() ? List.of("-t") : List.of());
-        cmd.addAll(NetnsBackend.sshArguments(lab.dir(), n));
+        cmd.addAll(lab.state().provider() == ProviderKind.VAGRANT
+                ? VagrantBackend.sshArguments(lab.dir(), n.name())
+                : NetnsBackend.sshArguments(lab.dir(), n));
         cmd.addAll(command);
         try {
             if (command.isEmpty()) {

@@ -78,14 +78,17 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
                 // the JVM is already shutting down (Ctrl-C): the hook runs
             }
         }
-        String where = created[0].state().provider() == ProviderKind.LOCAL ? "on 127."
-                + created[0].state().block() + ".x.y" : "in network namespaces on " + lab.subnet();
+        String where = switch (created[0].state().provider()) {
+            case LOCAL -> "on 127." + created[0].state().block() + ".x.y";
+            case NETNS -> "in network namespaces on " + lab.subnet();
+            case VAGRANT -> "on Vagrant VMs on " + lab.subnet();
+        };
         out.printf("lab \"%s\" is up in %s: %d member(s) %s, state in %s%n", lab.name(),
                 Durations.format(Duration.ofNanos(System.nanoTime() - t0)), lab.members().size(), where,
                 SpecOptions.display(top.workDir(), created[0].dir().root()));
         out.print(StatusReport.table(StatusProbe.probe(created[0], Duration.ofMillis(800))));
         out.println("next: lab status, lab etcdctl -- member list -w table, lab node kill leader, "
-                + (created[0].state().provider() == ProviderKind.NETNS ? "lab ssh core-01, " : "")
+                + (created[0].state().provider() != ProviderKind.LOCAL ? "lab ssh core-01, " : "")
                 + "lab down");
         return ExitCode.OK;
     }

@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import lab.etcd.EtcdHttp;
 import lab.etcd.MemberStatus;
-import lab.provider.NodeState;
 import lab.spec.EnvironmentException;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;

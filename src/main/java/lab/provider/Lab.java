@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import lab.daemon.DaemonClient;
-import lab.provider.local.EtcdLaunch;
 import lab.render.EtcdEnvReader;
 import lab.render.LabRenderer;
 import lab.render.NodeEtcd;
@@ -27,7 +26,7 @@ import lab.spec.ProviderKind;
  * (processes on loopback addresses, network namespaces reached over SSH) and how faults are applied.
  */
 public final class Lab {
-    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private final LabDir dir;
     private final Consumer<String> log;
     private final NodeBackend backend;
@@ -83,17 +82,26 @@ public final class Lab {
     public static Lab create(Path workDir, LabSpec spec, Integer block, Consumer<String> log,
                                   Consumer<Lab> created) {
         NodeBackend backend = backend(spec.provider());
-        String etcd = EtcdLaunch.etcdBinary();
         LabDir dir = new LabDir(workDir, spec.name());
-        dir.read().ifPresent(old -> {
-            if (old.nodes().stream().anyMatch(n -> Processes.alive(n.pid(), n.startedAt()))
-                    || Processes.alive(old.daemonPid(), old.daemonStartedAt())) {
+        Optional<LabState> previous = dir.read();
+        if (previous.isPresent()) {
+            LabState old = previous.get();
+            // VMs outlive every process of this machine: a Vagrant lab with a state is up until `lab down`.
+            boolean up = old.provider() == ProviderKind.VAGRANT
+                    || old.nodes().stream().anyMatch(n -> Processes.alive(n.pid(), n.startedAt()))
+                    || Processes.alive(old.daemonPid(), old.daemonStartedAt());
+            if (up && old.provider() == ProviderKind.VAGRANT && spec.provider() == ProviderKind.VAGRANT) {
+                Lab lab = new Lab(dir, old, log);
+                lab.backend.reprovision(lab, spec);
+                return lab;
+            }
+            if (up) {
                 throw new BadInputException("lab \"" + spec.name() + "\" is already up; `lab down --name "
                         + spec.name() + "` first, or pick another --name");
             }
             backend(old.provider()).destroy(dir, old);
             dir.delete();
-        });
+        }
         LabState s;
         int claimed;
         // Claiming a block and recording it must be one step for labs brought up side by side (lab run --parallel).
@@ -137,8 +145,8 @@ public final class Lab {
             lab.destroy();
             throw e;
         }
-        log.accept("started " + spec.members().size() + " member(s) with " + etcd + " on " + (claimed > 0 ? "127."
-                + claimed + ".x.y" : spec.subnet() + " (" + spec.provider().id() + ")"));
+        log.accept("started " + spec.members().size() + " member(s) on " + (claimed > 0 ? "127." + claimed + ".x.y"
+                : spec.subnet() + " (" + spec.provider().id() + ")"));
         return lab;
     }
 
@@ -170,7 +178,14 @@ public final class Lab {
     /** Starts a node's etcd (member, gateway or proxy) from its user-data; a no-op when it already runs. */
     public synchronized void start(String name) {
         NodeState n = node(name);
-        if (!n.hasEtcd() || backend.alive(this, n)) {
+        if (!n.hasEtcd()) {
+            return;
+        }
+        if (backend.alive(this, n)) {
+            if (n.process() == NodeState.Process.NONE) {
+                // started by the node itself (a VM's etcd starts at boot from its user-data)
+                update(n.withProcess(n.pid(), n.startedAt(), NodeState.Process.RUNNING));
+            }
             return;
         }
         if (destroyed) {
@@ -189,6 +204,36 @@ public final class Lab {
         }
         Processes.Started p = backend.startEtcd(this, n, etcd, joined);
         update(n.withProcess(p.pid(), p.startedAt(), NodeState.Process.RUNNING));
+    }
+
+    /** Records the user-data the nodes now run with (after a re-provisioning). */
+    public synchronized void userDataApplied(Map<String, String> byNode) {
+        LabState s = state;
+        for (Map.Entry<String, String> e : byNode.entrySet()) {
+            s = s.withUserData(e.getKey(), e.getValue());
+        }
+        state = s;
+        write();
+    }
+
+    /** The etcd the node's user-data describes. */
+    public NodeEtcd etcdOf(NodeState n) {
+        return EtcdEnvReader.read(state.userData().get(n.name()), n.specAddress(), n.name());
+    }
+
+    /** Cuts the node's power (VMs); elsewhere a kill. etcd is down until the node is started again. */
+    public void powerOff(String name) {
+        NodeState n = node(name);
+        backend.powerOff(this, n);
+        update(n.withProcess(0, 0, NodeState.Process.KILLED));
+    }
+
+    /** Reboots the node (VMs: through Vagrant); elsewhere a restart of etcd. etcd comes back with its data. */
+    public void reboot(String name) {
+        NodeState n = node(name);
+        backend.reboot(this, n);
+        update(node(name).withProcess(0, 0, NodeState.Process.NONE));
+        start(name);
     }
 
     /** SIGKILL: the process dies mid-write, as on a power cut. */
@@ -285,8 +330,7 @@ public final class Lab {
         return switch (kind) {
             case LOCAL -> new lab.provider.local.LocalBackend();
             case NETNS -> new lab.provider.netns.NetnsBackend();
-            default -> throw new BadInputException("the " + kind.id() + " provider cannot run here yet; use "
-                    + "--provider local or --provider netns");
+            case VAGRANT -> new lab.provider.vagrant.VagrantBackend();
         };
     }
 
@@ -327,7 +371,8 @@ public final class Lab {
         dir.write(state);
     }
 
-    Consumer<String> log() {
+    /** Where the lab's progress goes (the CLI prints it). */
+    public Consumer<String> log() {
         return log;
     }
 

@@ -12,7 +12,6 @@ import org.awaitility.core.ConditionTimeoutException;
 import lab.etcd.EtcdException;
 import lab.etcd.EtcdHttp;
 import lab.etcd.Member;
-import lab.provider.NodeState;
 import lab.render.NodeEtcd;
 import lab.spec.BadInputException;
 import lab.spec.EnvironmentException;

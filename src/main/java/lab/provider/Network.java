@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.net.LinkRules;
-import lab.provider.NodeState;
 import lab.spec.BadInputException;
 import lab.spec.Durations;
 import lab.spec.Role;

@@ -45,6 +45,29 @@ public interface NodeBackend {
     /** Whether the node's recorded etcd process runs. */
     boolean alive(Lab lab, NodeState n);
 
+    /**
+     * A hard power-off of the whole node (a VM's plug pulled). Nodes that are processes of this machine have no
+     * power to cut: their etcd is killed, which is what a power cut does to it.
+     */
+    default void powerOff(Lab lab, NodeState n) {
+        kill(lab, n);
+    }
+
+    /** A reboot of the whole node; where there is no machine to reboot, etcd is stopped and started again. */
+    default void reboot(Lab lab, NodeState n) {
+        stop(lab, n, Lab.STOP_GRACE);
+        startEtcd(lab, n, lab.etcdOf(n), Map.of());
+    }
+
+    /**
+     * `lab up` on a lab that is up, with a spec that may have changed. Only VMs can take new user-data in place;
+     * elsewhere the lab must be taken down first.
+     */
+    default void reprovision(Lab lab, LabSpec spec) {
+        throw new lab.spec.BadInputException("lab \"" + spec.name() + "\" is already up; `lab down --name "
+                + spec.name() + "` first, or pick another --name");
+    }
+
     /** Deletes the node's etcd data directory; etcd must not run. */
     void deleteData(Lab lab, NodeState n);
 

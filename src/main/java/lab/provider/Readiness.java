@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import lab.etcd.EtcdHttp;
 import lab.etcd.MemberStatus;
-import lab.provider.NodeState;
 import lab.render.NodeEtcd;
 import lab.spec.Role;
 import lab.spec.EnvironmentException;

@@ -13,9 +13,6 @@ import java.util.concurrent.Future;
 import lab.etcd.EtcdHttp;
 import lab.etcd.MemberStatus;
 import lab.net.LinkRules;
-import lab.provider.ClusterStatus;
-import lab.provider.NodeState;
-import lab.provider.NodeStatus;
 import lab.render.NodeEtcd;
 import lab.spec.Role;
 

@@ -3,9 +3,6 @@ package lab.provider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import lab.provider.ClusterStatus;
-import lab.provider.NodeState;
-import lab.provider.NodeStatus;
 import lab.spec.BadInputException;
 import lab.spec.Role;
 

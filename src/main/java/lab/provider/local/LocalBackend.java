@@ -25,6 +25,7 @@ public final class LocalBackend implements NodeBackend {
 
     @Override
     public int reserve(Path workDir, LabSpec spec, Integer block) {
+        EtcdLaunch.etcdBinary(); // a missing etcd is said before anything starts
         return Blocks.claim(workDir, spec, block).block();
     }
 

@@ -17,7 +17,7 @@ import lab.transport.LocalTransport;
  * it, one namespace per node with the node's address on its eth0, and their removal. Only the lab subnet is routed
  * to the bridge; the namespaces get no default route, so nodes reach each other and the host, nothing else.
  */
-final class HostNetwork {
+public final class HostNetwork {
     private static final Duration CALL = Duration.ofSeconds(20);
     private final LocalTransport sh = new LocalTransport(java.util.Map.of());
 
@@ -54,7 +54,7 @@ final class HostNetwork {
     }
 
     /** The first host route that overlaps the subnet, ignoring the default route. */
-    Optional<String> collision(Subnet subnet) {
+    public Optional<String> collision(Subnet subnet) {
         for (String line : run("ip -4 route show table main").stdout().split("\n")) {
             String dst = line.trim().split("\\s+")[0];
             if (dst.isEmpty() || dst.equals("default")) {
@@ -129,7 +129,7 @@ final class HostNetwork {
         return r;
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         for (String line : readLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("Uid:")) {
                 return line.split("\\s+")[2].equals("0"); // effective uid

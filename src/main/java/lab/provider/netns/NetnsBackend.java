@@ -5,27 +5,20 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import lab.machine.Machine;
 import lab.machine.NamespaceProfile;
-import lab.net.LinkRules;
 import lab.provider.Lab;
 import lab.provider.LabDir;
 import lab.provider.LabState;
-import lab.provider.NodeBackend;
+import lab.provider.SshNodeBackend;
 import lab.provider.NodeState;
 import lab.provider.Processes;
+import lab.provider.SshFaults;
 import lab.provider.local.EtcdLaunch;
 import lab.render.NodeEtcd;
 import lab.spec.EnvironmentException;
@@ -42,25 +35,16 @@ import lab.transport.SshTransport;
  * directory, and the PID its supervisor reports is a PID of this machine, which is what lets {@code lab down} stop
  * every process by PID after a crash.
  */
-public final class NetnsBackend implements NodeBackend {
+public final class NetnsBackend extends SshNodeBackend {
     private static final Duration CONNECT = Duration.ofSeconds(15);
     private final HostNetwork host = new HostNetwork();
     private final Map<String, Machine> machines = new ConcurrentHashMap<>();
 
     @Override
     public int reserve(Path workDir, LabSpec spec, Integer block) {
+        EtcdLaunch.etcdBinary(); // namespace nodes run this machine's etcd
         host.check(spec.subnet(), spec.name());
         return 0;
-    }
-
-    @Override
-    public String address(LabState s, String specAddress) {
-        return specAddress;
-    }
-
-    @Override
-    public String daemonHost(LabState s) {
-        return s.hostSpecAddress();
     }
 
     @Override
@@ -76,10 +60,8 @@ public final class NetnsBackend implements NodeBackend {
             layout = addNode(lab, layout, n);
         }
         // Connections are set up side by side (each costs a key exchange), installing the supervisor on the way.
-        parallel(s.nodes(), n -> {
-            installSupervisor(machine(lab, n.name()), lab.dir().nodeDir(n.name()).toAbsolutePath());
-            return null;
-        });
+        SshFaults.parallel(s.nodes(), n -> installSupervisor(machine(lab, n.name()),
+                lab.dir().nodeDir(n.name()).toAbsolutePath()));
     }
 
     /** Creates a node's namespace and sshd, and installs the supervisor through SSH. */
@@ -148,88 +130,8 @@ public final class NetnsBackend implements NodeBackend {
     }
 
     @Override
-    public void kill(Lab lab, NodeState n) {
-        if (n.hasEtcd()) {
-            machine(lab, n.name()).kill();
-        }
-    }
-
-    @Override
-    public void stop(Lab lab, NodeState n, Duration grace) {
-        if (n.hasEtcd()) {
-            machine(lab, n.name()).stop(grace);
-        }
-    }
-
-    @Override
-    public void signal(Lab lab, NodeState n, String signal) {
-        machine(lab, n.name()).signal(signal);
-    }
-
-    @Override
     public boolean alive(Lab lab, NodeState n) {
         return Processes.alive(n.pid(), n.startedAt());
-    }
-
-    @Override
-    public void deleteData(Lab lab, NodeState n) {
-        machine(lab, n.name()).wipe();
-    }
-
-    @Override
-    public LinkRules rules(Lab lab) {
-        Path f = rulesFile(lab.dir());
-        try {
-            return Files.exists(f) ? LinkRules.fromText(Files.readString(f)) : LinkRules.NONE;
-        } catch (IOException e) {
-            throw new EnvironmentException("cannot read " + f + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Each node drops the packets of the nodes whose links to it are cut; only nodes whose rules change are
-     * touched, side by side, so a partition takes effect on all of them within one round trip.
-     */
-    @Override
-    public void rules(Lab lab, LinkRules r) {
-        LinkRules old = rules(lab);
-        Map<String, String> addressOf = new HashMap<>();
-        lab.state().nodes().forEach(n -> addressOf.put(n.name(), n.address()));
-        List<NodeState> changed = new ArrayList<>();
-        for (NodeState n : lab.state().members()) {
-            if (!dropped(old, n.name(), addressOf).equals(dropped(r, n.name(), addressOf))
-                    || !Objects.equals(old.delays().get(n.name()), r.delays().get(n.name()))) {
-                changed.add(n);
-            }
-        }
-        parallel(changed, n -> {
-            Machine m = machine(lab, n.name());
-            m.dropFrom(dropped(r, n.name(), addressOf));
-            List<Integer> d = r.delays().getOrDefault(n.name(), List.of(0, 0));
-            if (!Objects.equals(old.delays().get(n.name()), r.delays().get(n.name()))) {
-                m.delay(d.get(0), d.get(1));
-            }
-            return null;
-        });
-        try {
-            Files.writeString(rulesFile(lab.dir()), r.toText());
-        } catch (IOException e) {
-            throw new EnvironmentException("cannot write " + rulesFile(lab.dir()) + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Set<String> dropped(LinkRules r, String node, Map<String, String> addressOf) {
-        Set<String> out = new TreeSet<>();
-        for (List<String> link : r.cut()) {
-            if (link.get(1).equals(node) && addressOf.containsKey(link.get(0))) {
-                out.add(addressOf.get(link.get(0)));
-            }
-        }
-        return out;
-    }
-
-    private static Path rulesFile(LabDir dir) {
-        return dir.root().resolve("rules.txt");
     }
 
     /**
@@ -255,7 +157,7 @@ public final class NetnsBackend implements NodeBackend {
         });
     }
 
-    /** The node reached over SSH; one session per node, kept while this backend lives. */
+    @Override
     public Machine machine(Lab lab, String node) {
         return machines.computeIfAbsent(node, name -> {
             NodeState n = lab.node(name);
@@ -301,32 +203,6 @@ public final class NetnsBackend implements NodeBackend {
         } catch (IOException e) {
             throw new EnvironmentException("cannot stage " + remotePath + " for " + m.name() + ": " + e.getMessage(),
                     e);
-        }
-    }
-
-    private static <T> void parallel(List<T> items, java.util.function.Function<T, Void> action) {
-        if (items.isEmpty()) {
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(items.size());
-        try {
-            List<Future<Void>> fs = new ArrayList<>();
-            for (T t : items) {
-                fs.add(pool.submit(() -> action.apply(t)));
-            }
-            for (Future<Void> f : fs) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new EnvironmentException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EnvironmentException("interrupted", e);
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

@@ -1,0 +1,107 @@
+package lab.provider;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import lab.machine.Machine;
+import lab.net.LinkRules;
+import lab.spec.EnvironmentException;
+
+/**
+ * Network faults on nodes reached over SSH (netns nodes, VMs): each node drops the packets of the nodes whose links
+ * to it are cut, in the lab's own iptables chain, and delays with netem. The rules in force live in
+ * {@code .lab/<name>/rules.txt}, since no daemon holds them.
+ */
+public final class SshFaults {
+    private SshFaults() {
+    }
+
+    public static LinkRules rules(LabDir dir) {
+        Path f = file(dir);
+        try {
+            return Files.exists(f) ? LinkRules.fromText(Files.readString(f)) : LinkRules.NONE;
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Only nodes whose rules change are touched, side by side, so a partition takes effect within one round trip. */
+    public static void apply(Lab lab, LinkRules r, Function<String, Machine> machine) {
+        LinkRules old = rules(lab.dir());
+        Map<String, String> addressOf = new HashMap<>();
+        lab.state().nodes().forEach(n -> addressOf.put(n.name(), n.address()));
+        List<NodeState> changed = new ArrayList<>();
+        for (NodeState n : lab.state().members()) {
+            if (!dropped(old, n.name(), addressOf).equals(dropped(r, n.name(), addressOf))
+                    || !Objects.equals(old.delays().get(n.name()), r.delays().get(n.name()))) {
+                changed.add(n);
+            }
+        }
+        parallel(changed, n -> {
+            Machine m = machine.apply(n.name());
+            m.dropFrom(dropped(r, n.name(), addressOf));
+            if (!Objects.equals(old.delays().get(n.name()), r.delays().get(n.name()))) {
+                List<Integer> d = r.delays().getOrDefault(n.name(), List.of(0, 0));
+                m.delay(d.get(0), d.get(1));
+            }
+        });
+        try {
+            Files.writeString(file(lab.dir()), r.toText());
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write " + file(lab.dir()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> dropped(LinkRules r, String node, Map<String, String> addressOf) {
+        Set<String> out = new TreeSet<>();
+        for (List<String> link : r.cut()) {
+            if (link.get(1).equals(node) && addressOf.containsKey(link.get(0))) {
+                out.add(addressOf.get(link.get(0)));
+            }
+        }
+        return out;
+    }
+
+    private static Path file(LabDir dir) {
+        return dir.root().resolve("rules.txt");
+    }
+
+    /** Runs the action for every item at once and waits; the first failure is thrown as it was. */
+    public static <T> void parallel(List<T> items, java.util.function.Consumer<T> action) {
+        if (items.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(items.size());
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (T t : items) {
+                fs.add(pool.submit(() -> action.accept(t)));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new EnvironmentException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EnvironmentException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

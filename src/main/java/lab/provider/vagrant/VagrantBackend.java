@@ -1,0 +1,281 @@
+package lab.provider.vagrant;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import lab.machine.Machine;
+import lab.machine.SystemdProfile;
+import lab.provider.Lab;
+import lab.provider.LabDir;
+import lab.provider.LabState;
+import lab.provider.SshNodeBackend;
+import lab.provider.NodeState;
+import lab.provider.Processes;
+import lab.render.EtcdEnvReader;
+import lab.render.LabRenderer;
+import lab.render.NodeEtcd;
+import lab.spec.BadInputException;
+import lab.spec.EnvironmentException;
+import lab.spec.LabSpec;
+import lab.spec.NodeSpec;
+import lab.spec.Profile;
+import lab.spec.Role;
+import lab.transport.SshKeys;
+import lab.transport.SshTransport;
+
+/**
+ * The Vagrant provider: the lab's rendered Vagrantfile and user-data under {@code .lab/<name>/}, VMs through the
+ * `vagrant` CLI, and everything on the VMs over SSH (the host, port, user and key `vagrant ssh-config` gives, host
+ * keys learnt once through `vagrant ssh` and then checked strictly), through the Flatcar or CoreOS machine profile.
+ * etcd starts at boot from the user-data; the lab only stops and starts it for faults.
+ */
+public final class VagrantBackend extends SshNodeBackend {
+    /** How long a VM's sshd may take to answer (a booting VM); LAB_SSH_CONNECT=SECONDS changes it. */
+    private static final Duration CONNECT = Duration.ofSeconds(Long.parseLong(System.getenv()
+            .getOrDefault("LAB_SSH_CONNECT", "60")));
+    private final Map<String, Machine> machines = new ConcurrentHashMap<>();
+
+    /** What the lab learnt about its VMs, in {@code .lab/<name>/vagrant.tsv}. */
+    public record Vms(Profile profile, Map<String, SshConfig.Host> hosts) {
+        static Path file(LabDir dir) {
+            return dir.root().resolve("vagrant.tsv");
+        }
+
+        public void write(LabDir dir) {
+            StringBuilder b = new StringBuilder("profile\t" + profile.id() + "\n");
+            hosts.values().forEach(h -> b.append("host\t").append(h.name()).append('\t').append(h.hostName())
+                    .append('\t').append(h.port()).append('\t').append(h.user()).append('\t').append(h.identityFile())
+                    .append('\n'));
+            try {
+                Files.writeString(file(dir), b);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file(dir), e);
+            }
+        }
+
+        static Vms read(LabDir dir) {
+            try {
+                Profile profile = Profile.FLATCAR;
+                Map<String, SshConfig.Host> hosts = new LinkedHashMap<>();
+                for (String line : Files.readAllLines(file(dir))) {
+                    String[] f = line.split("\t", -1);
+                    if (f[0].equals("profile")) {
+                        profile = Profile.parse(f[1]).orElse(Profile.FLATCAR);
+                    } else if (f[0].equals("host") && f.length == 6) {
+                        hosts.put(f[1], new SshConfig.Host(f[1], f[2], Integer.parseInt(f[3]), f[4], f[5]));
+                    }
+                }
+                return new Vms(profile, hosts);
+            } catch (IOException e) {
+                throw new EnvironmentException("lab \"" + dir.name() + "\" has no readable " + file(dir) + "; was it "
+                        + "brought up by the vagrant provider? (" + e.getMessage() + ")", e);
+            }
+        }
+    }
+
+    static Path vagrantDir(LabDir dir) {
+        return dir.root().resolve("vagrant");
+    }
+
+    static Path knownHosts(LabDir dir) {
+        return dir.root().resolve("ssh").resolve("known_hosts");
+    }
+
+    @Override
+    public int reserve(Path workDir, LabSpec spec, Integer block) {
+        VagrantCli.binary();
+        return 0;
+    }
+
+    @Override
+    public void prepare(Lab lab, LabSpec spec) {
+        LabDir dir = lab.dir();
+        LabRenderer.write(LabRenderer.render(spec), dir.root());
+        new Vms(spec.profile(), Map.of()).write(dir); // before any VM exists: `lab down` knows to call vagrant
+        VagrantCli cli = new VagrantCli(vagrantDir(dir));
+        List<String> names = lab.state().nodes().stream().map(NodeState::name).toList();
+        Map<String, MachineReadable.MachineState> before = cli.status();
+        boolean parallel = before.values().stream().noneMatch(m -> m.provider().equals("virtualbox"));
+        lab.log().accept("vagrant up " + String.join(" ", names) + (parallel ? " (in parallel)" : " (one by one)"));
+        cli.up(names, parallel, lab.log());
+        Map<String, SshConfig.Host> hosts = cli.sshConfig(names);
+        StringBuilder known = new StringBuilder();
+        for (String n : names) {
+            SshConfig.Host h = hosts.get(n);
+            if (h == null) {
+                throw new EnvironmentException("`vagrant ssh-config` says nothing of " + n + "; is it running? "
+                        + "(`vagrant status` in " + vagrantDir(dir) + ")");
+            }
+            // Learnt once through Vagrant's own channel, then every connection is checked against it.
+            String key = cli.ssh(n, "cat /etc/ssh/ssh_host_ed25519_key.pub").trim();
+            known.append(SshKeys.knownHostsLine(h.hostName(), h.port(), key)).append('\n');
+        }
+        try {
+            Files.createDirectories(knownHosts(dir).getParent());
+            Files.writeString(knownHosts(dir), known);
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write " + knownHosts(dir) + ": " + e.getMessage(), e);
+        }
+        new Vms(spec.profile(), hosts).write(dir);
+    }
+
+    /**
+     * Re-renders the lab; for every VM whose user-data changed, `vagrant provision` copies the new file, and the box
+     * runs cloud-config again on it (its user-data path unit). A change of the cluster's shape (nodes added or
+     * removed, another initial cluster) cannot be applied to members that already bootstrapped: those nodes are
+     * named, with what to do, and nothing is changed on them.
+     */
+    @Override
+    public void reprovision(Lab lab, LabSpec spec) {
+        LabRenderer.Rendered r = LabRenderer.render(spec);
+        LabState s = lab.state();
+        List<String> wanted = spec.nodes().stream().map(NodeSpec::name).toList();
+        List<String> have = s.nodes().stream().map(NodeState::name).toList();
+        if (!wanted.equals(have)) {
+            throw new BadInputException("lab \"" + s.name() + "\" runs " + have + " but the spec now has "
+                    + wanted + ": VMs are not added or removed in place. `lab member add`/`remove` changes a running "
+                    + "cluster; or `lab down --name " + s.name() + "` and `lab up` to recreate it");
+        }
+        List<String> changed = new ArrayList<>();
+        List<String> recreate = new ArrayList<>();
+        for (NodeState n : s.nodes()) {
+            String now = r.userData(n.name());
+            if (now.equals(s.userData().get(n.name()))) {
+                continue;
+            }
+            NodeEtcd before = lab.etcdOf(n);
+            NodeEtcd after = EtcdEnvReader.read(now, n.specAddress(), n.name());
+            boolean shape = n.role() == Role.MEMBER && !java.util.Objects.equals(
+                    before.env().get("ETCD_INITIAL_CLUSTER"), after.env().get("ETCD_INITIAL_CLUSTER"));
+            (shape ? recreate : changed).add(n.name());
+        }
+        if (!recreate.isEmpty()) {
+            throw new BadInputException("the new user-data of " + String.join(", ", recreate) + " changes "
+                    + "the initial cluster, which a member that has bootstrapped ignores: recreate the lab (`lab down "
+                    + "--name " + s.name() + "`, `lab up`), or replace members one by one (`lab member replace`)");
+        }
+        LabRenderer.write(r, lab.dir().root());
+        VagrantCli cli = new VagrantCli(vagrantDir(lab.dir()));
+        for (String n : changed) {
+            cli.provision(n);
+            lab.log().accept(n + ": user-data changed; provisioned again (the box re-runs cloud-config)");
+        }
+        if (changed.isEmpty()) {
+            lab.log().accept("lab \"" + s.name() + "\" is up and its user-data has not changed");
+        }
+        Map<String, String> applied = new LinkedHashMap<>();
+        s.nodes().forEach(n -> applied.put(n.name(), r.userData(n.name())));
+        lab.userDataApplied(applied);
+    }
+
+    @Override
+    public Processes.Started startEtcd(Lab lab, NodeState n, NodeEtcd etcd, Map<String, String> extraEnv) {
+        Vms vms = Vms.read(lab.dir());
+        if (!vms.hosts().containsKey(n.name())) {
+            throw new EnvironmentException(n.name() + " has no VM: a Vagrant lab grows by declaring the node in "
+                    + "lab.yaml and running `lab up` again, which adds its VM");
+        }
+        SystemdProfile p = profile(vms);
+        VagrantCli cli = new VagrantCli(vagrantDir(lab.dir()));
+        MachineReadable.MachineState vm = cli.status().get(n.name());
+        if (vm == null || !vm.running()) {
+            // powered off (or never made): boot it; etcd then starts from its user-data as on any boot
+            cli.up(List.of(n.name()), false, lab.log());
+            drop(n.name());
+        }
+        StringBuilder prelude = new StringBuilder();
+        if (!extraEnv.isEmpty()) {
+            // a member added at run time joins with initial-cluster-state existing: a drop-in of the lab's own
+            prelude.append("mkdir -p /etc/systemd/system/").append(p.unit()).append(".d && cat > /etc/systemd/system/")
+                    .append(p.unit()).append(".d/30-lab-join.conf <<'LAB_EOF'\n[Service]\n");
+            extraEnv.forEach((k, v) -> prelude.append("Environment=\"").append(k).append('=').append(v)
+                    .append("\"\n"));
+            prelude.append("LAB_EOF\nsystemctl daemon-reload");
+        }
+        long pid = machine(lab, n.name()).start(prelude.toString()).orElseThrow(() -> new EnvironmentException(
+                n.name() + ": " + p.unit() + " did not start; `lab ssh " + n.name() + " -- journalctl -u " + p.unit()
+                        + "` says why"));
+        return new Processes.Started(pid, 0);
+    }
+
+    private static SystemdProfile profile(Vms vms) {
+        return vms.profile() == Profile.COREOS ? SystemdProfile.COREOS : SystemdProfile.FLATCAR;
+    }
+
+    /** Asked over SSH: the VM's etcd unit has a main process. A VM that does not answer runs no etcd we can use. */
+    @Override
+    public boolean alive(Lab lab, NodeState n) {
+        if (!n.hasEtcd()) {
+            return false;
+        }
+        try {
+            return machine(lab, n.name()).pid().isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void powerOff(Lab lab, NodeState n) {
+        new VagrantCli(vagrantDir(lab.dir())).haltForce(n.name());
+        drop(n.name());
+    }
+
+    @Override
+    public void reboot(Lab lab, NodeState n) {
+        new VagrantCli(vagrantDir(lab.dir())).reload(n.name());
+        drop(n.name());
+    }
+
+    @Override
+    public void destroy(LabDir dir, LabState s) {
+        machines.values().forEach(Machine::close);
+        machines.clear();
+        if (Files.exists(Vms.file(dir)) && Files.exists(vagrantDir(dir).resolve("Vagrantfile"))) {
+            new VagrantCli(vagrantDir(dir)).destroy();
+        }
+    }
+
+    private void drop(String node) {
+        Machine m = machines.remove(node);
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    /** The VM over SSH, as `vagrant ssh-config` described it, with sudo for the box's login user. */
+    @Override
+    public Machine machine(Lab lab, String node) {
+        return machines.computeIfAbsent(node, name -> {
+            Vms vms = Vms.read(lab.dir());
+            SshConfig.Host h = vms.hosts().get(name);
+            if (h == null) {
+                throw new EnvironmentException(name + " has no VM in lab \"" + lab.state().name() + "\"");
+            }
+            if (!Files.isReadable(Path.of(h.identityFile()))) {
+                throw new EnvironmentException(name + ": `vagrant ssh-config` names the key " + h.identityFile()
+                        + ", which cannot be read");
+            }
+            return new Machine(name, profile(vms), new SshTransport(h.hostName(), h.port(), h.user(),
+                    Path.of(h.identityFile()), knownHosts(lab.dir()), CONNECT), !h.user().equals("root"));
+        });
+    }
+
+    /** What `lab ssh` needs for a VM. */
+    public static List<String> sshArguments(LabDir dir, String node) {
+        SshConfig.Host h = Vms.read(dir).hosts().get(node);
+        if (h == null) {
+            throw new EnvironmentException(node + " has no VM");
+        }
+        return new ArrayList<>(List.of("-i", h.identityFile(), "-p", Integer.toString(h.port()), "-o",
+                "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=" + knownHosts(dir).toAbsolutePath(), "-o",
+                "StrictHostKeyChecking=yes", h.user() + "@" + h.hostName()));
+    }
+}
