@@ -159,6 +159,21 @@ class VagrantFakeIT {
     }
 
     @Test
+    void powerOffIsAHardHaltOfTheVmAndDownDestroysTheVms() throws Exception {
+        vagrantLabIsUp("name: po\nprovider: vagrant\nnodes: 3\n");
+        ProcessResult off = labWith("node", "poweroff", "core-02", "--name", "po");
+        assertEquals(0, off.getExitValue(), off.outputUTF8());
+        assertTrue(off.outputUTF8().contains("powered off core-02"), off.outputUTF8());
+        assertEquals(List.of("halt --force core-02"), calls());
+        assertTrue(Files.readString(dir.resolve(".lab/po/state.json")).contains("KILLED"), "the lab knows it is down");
+
+        ProcessResult down = labWith("down", "--name", "po");
+        assertEquals(0, down.getExitValue(), down.outputUTF8());
+        assertEquals(List.of("halt --force core-02", "destroy -f"), calls());
+        assertFalse(Files.exists(dir.resolve(".lab/po")));
+    }
+
+    @Test
     void doctorSaysOnOneScreenWhatIsThereAndWhatIsMissing() throws Exception {
         ProcessResult r = new ProcessExecutor().command(LAB.toString(), "doctor").directory(dir.toFile())
                 .environment(Map.of("LAB_VAGRANT", fake.toString(), "FAKE_VAGRANT_HOME", home.toString()))
