@@ -32,6 +32,12 @@ public final class Daemon {
     public static final int HIDDEN_PEER_PORT = 12380;
     private final Path root;
     private final Map<String, PeerProxy> proxies = new ConcurrentHashMap<>();
+    /**
+     * netns labs: while a delay is in force, every member's peer traffic is redirected (DNAT inside the nodes) to one
+     * of these, on the host's address, which forwards it to the member with the delay. The kernel may have no netem.
+     */
+    private final Map<String, PeerProxy> delayProxies = new ConcurrentHashMap<>();
+    private volatile String host;
     private final Map<String, String> idToNode = new ConcurrentHashMap<>();
     private final AtomicReference<LinkRules> rules = new AtomicReference<>(LinkRules.NONE);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -47,6 +53,7 @@ public final class Daemon {
     }
 
     private void serve(String host) throws IOException, InterruptedException {
+        this.host = host;
         reload();
         HttpServer http = HttpServer.create(new InetSocketAddress(host, 0), 16);
         http.createContext("/ping", ex -> reply(ex, "pid " + ProcessHandle.current().pid() + "\n"));
@@ -57,9 +64,19 @@ public final class Daemon {
         http.createContext("/rules", ex -> {
             if (ex.getRequestMethod().equals("PUT")) {
                 rules.set(LinkRules.fromText(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+                if (!view.proxied()) {
+                    delayProxies();
+                }
                 proxies.values().forEach(PeerProxy::enforce);
+                delayProxies.values().forEach(PeerProxy::enforce);
             }
             reply(ex, rules.get().toText());
+        });
+        http.createContext("/delay-proxies", ex -> {
+            StringBuilder b = new StringBuilder();
+            new java.util.TreeMap<>(delayProxies).forEach((n, p) -> b.append(n).append(' ').append(p.port())
+                    .append('\n'));
+            reply(ex, b.toString());
         });
         http.createContext("/stop", ex -> {
             reply(ex, "stopping\n");
@@ -83,6 +100,22 @@ public final class Daemon {
             discovery.stop();
         }
         proxies.values().forEach(PeerProxy::close);
+        delayProxies.values().forEach(PeerProxy::close);
+    }
+
+    /** netns: a proxy per member while any delay is in force, none otherwise. */
+    private synchronized void delayProxies() throws IOException {
+        if (rules.get().delays().isEmpty()) {
+            delayProxies.values().forEach(PeerProxy::close);
+            delayProxies.clear();
+            return;
+        }
+        for (String[] m : view.members()) {
+            if (!delayProxies.containsKey(m[0])) {
+                delayProxies.put(m[0], new PeerProxy(m[0], new InetSocketAddress(host, 0),
+                        new InetSocketAddress(m[1], 2380), rules::get, this::nodeOf));
+            }
+        }
     }
 
     /** Re-reads the lab: a proxy for every member that is not removed, none for the others. */

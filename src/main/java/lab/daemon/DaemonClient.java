@@ -42,6 +42,22 @@ public final class DaemonClient {
         call("PUT", "/rules", r.toText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /**
+     * The delay proxies of a netns lab, by member name: the port on the daemon's host address that leads to that
+     * member's peer port. Empty while no delay is in force.
+     */
+    public java.util.Map<String, Integer> delayProxies() {
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+        for (String line : new String(call("GET", "/delay-proxies", null), java.nio.charset.StandardCharsets.UTF_8)
+                .split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 2) {
+                out.put(f[0], Integer.parseInt(f[1]));
+            }
+        }
+        return out;
+    }
+
     public void stop() {
         call("POST", "/stop", null);
     }

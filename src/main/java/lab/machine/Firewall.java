@@ -37,6 +37,46 @@ public final class Firewall {
         return b.toString();
     }
 
+    /** The lab's nat chain that sends peer traffic to the host's delay proxies, and its reset chain. */
+    public static final String REDIRECT = "LAB-DELAY";
+
+    /**
+     * Sends every new peer connection of this node to the host's proxy for its destination ({@code address ->
+     * port} on {@code host}), and resets peer connections that do not go through the host, so that etcd reconnects
+     * through the proxies at once.
+     */
+    public static String redirectPeers(String host, java.util.Map<String, Integer> portOf) {
+        StringBuilder b = new StringBuilder();
+        b.append("iptables -w -t nat -N ").append(REDIRECT).append(" 2>/dev/null; iptables -w -t nat -F ").append(REDIRECT)
+                .append(" && (iptables -w -t nat -C OUTPUT -j ").append(REDIRECT).append(" 2>/dev/null || iptables -w -t "
+                + "nat -I OUTPUT -j ").append(REDIRECT).append(")");
+        new java.util.TreeMap<>(portOf).forEach((a, p) -> b.append(" && iptables -w -t nat -A ").append(REDIRECT)
+                .append(" -d ").append(a).append(" -p tcp --dport 2380 -j DNAT --to-destination ").append(host)
+                .append(':').append(p));
+        b.append(" && (iptables -w -N ").append(REDIRECT).append(" 2>/dev/null; iptables -w -F ").append(REDIRECT)
+                .append(")");
+        for (String hook : new String[] {"INPUT", "OUTPUT"}) {
+            b.append(" && (iptables -w -C ").append(hook).append(" -j ").append(REDIRECT).append(" 2>/dev/null || "
+                    + "iptables -w -I ").append(hook).append(" -j ").append(REDIRECT).append(")");
+        }
+        String reset = " -j REJECT --reject-with tcp-reset";
+        b.append(" && iptables -w -A ").append(REDIRECT).append(" -p tcp --dport 2380 ! -s ").append(host)
+                .append(" -m conntrack --ctstate ESTABLISHED").append(reset);
+        b.append(" && iptables -w -A ").append(REDIRECT).append(" -p tcp --sport 2380 ! -d ").append(host)
+                .append(" -m conntrack --ctstate ESTABLISHED").append(reset);
+        b.append(" && iptables -w -A ").append(REDIRECT).append(" -p tcp --dport 2380 ! -d ").append(host)
+                .append(" ! -s ").append(host).append(" -m conntrack --ctstate ESTABLISHED").append(reset);
+        return b.toString();
+    }
+
+    /** Removes the redirect: peer connections go direct again (the proxies' connections break when they close). */
+    public static String clearRedirect() {
+        return "iptables -w -t nat -D OUTPUT -j " + REDIRECT + " 2>/dev/null; iptables -w -t nat -F " + REDIRECT
+                + " 2>/dev/null; iptables -w -t nat -X " + REDIRECT + " 2>/dev/null; iptables -w -D INPUT -j " + REDIRECT
+                + " 2>/dev/null; iptables -w -D OUTPUT -j " + REDIRECT + " 2>/dev/null; iptables -w -F " + REDIRECT
+                + " 2>/dev/null; iptables -w -X " + REDIRECT + " 2>/dev/null; true";
+    }
+
     /** tc's netem on the interface; 0 ms removes the qdisc. */
     public static String delay(String iface, int ms, int jitterMs) {
         if (ms == 0) {

@@ -92,6 +92,15 @@ public final class Machine {
         }
     }
 
+    /** Routes this node's peer traffic through the host's delay proxies (see {@link Firewall#redirectPeers}). */
+    public void redirectPeers(String host, java.util.Map<String, Integer> portOf) {
+        run("redirect peer traffic through the lab's proxies", Firewall.redirectPeers(host, portOf));
+    }
+
+    public void clearRedirect() {
+        run("remove the peer redirect", Firewall.clearRedirect());
+    }
+
     /** Removes the lab's chain and delay: what the lab added to the node's firewall is gone, nothing else. */
     public void clearNetworkFaults() {
         run("remove the lab's firewall rules", Firewall.remove(profile.peerInterface()));

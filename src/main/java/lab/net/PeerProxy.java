@@ -99,6 +99,11 @@ public final class PeerProxy implements Closeable {
         return listen;
     }
 
+    /** The port it listens on (the one the system chose when asked for port 0). */
+    public int port() {
+        return server.getLocalPort();
+    }
+
     /** Closes every open connection the current rules forbid; called after each rule change. */
     public void enforce() {
         LinkRules r = rules.get();

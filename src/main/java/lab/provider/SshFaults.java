@@ -39,20 +39,25 @@ public final class SshFaults {
 
     /** Only nodes whose rules change are touched, side by side, so a partition takes effect within one round trip. */
     public static void apply(Lab lab, LinkRules r, Function<String, Machine> machine) {
+        apply(lab, r, machine, true);
+    }
+
+    /** @param netem whether delays are tc netem on the nodes (VMs); false leaves delays to the caller */
+    public static void apply(Lab lab, LinkRules r, Function<String, Machine> machine, boolean netem) {
         LinkRules old = rules(lab.dir());
         Map<String, String> addressOf = new HashMap<>();
         lab.state().nodes().forEach(n -> addressOf.put(n.name(), n.address()));
         List<NodeState> changed = new ArrayList<>();
         for (NodeState n : lab.state().members()) {
             if (!dropped(old, n.name(), addressOf).equals(dropped(r, n.name(), addressOf))
-                    || !Objects.equals(old.delays().get(n.name()), r.delays().get(n.name()))) {
+                    || (netem && !Objects.equals(old.delays().get(n.name()), r.delays().get(n.name())))) {
                 changed.add(n);
             }
         }
         parallel(changed, n -> {
             Machine m = machine.apply(n.name());
             m.dropFrom(dropped(r, n.name(), addressOf));
-            if (!Objects.equals(old.delays().get(n.name()), r.delays().get(n.name()))) {
+            if (netem && !Objects.equals(old.delays().get(n.name()), r.delays().get(n.name()))) {
                 List<Integer> d = r.delays().getOrDefault(n.name(), List.of(0, 0));
                 m.delay(d.get(0), d.get(1));
             }

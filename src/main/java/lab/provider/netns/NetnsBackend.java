@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import lab.machine.Machine;
 import lab.machine.NamespaceProfile;
+import lab.net.LinkRules;
 import lab.provider.Lab;
 import lab.provider.LabDir;
 import lab.provider.LabState;
@@ -29,7 +30,8 @@ import lab.transport.SshTransport;
 /**
  * The netns provider: every node is a Linux network namespace with the spec's address on a lab bridge, its own
  * sshd and its own iptables, and the lab drives it only over SSH, as it drives VMs: etcd through the namespace
- * {@link NamespaceProfile}'s supervisor, partitions as iptables rules inside the nodes (no proxy).
+ * {@link NamespaceProfile}'s supervisor, partitions as iptables rules inside the nodes (no proxy), delays through
+ * the lab's peer proxies on the host.
  *
  * <p>Namespaces share the host's file system and PID space: a node's directory under .lab/ is the node's own
  * directory, and the PID its supervisor reports is a PID of this machine, which is what lets {@code lab down} stop
@@ -132,6 +134,34 @@ public final class NetnsBackend extends SshNodeBackend {
     @Override
     public boolean alive(Lab lab, NodeState n) {
         return Processes.alive(n.pid(), n.startedAt());
+    }
+
+    /**
+     * Partitions are iptables rules on the nodes. Delays go through the lab's own peer proxies, which the daemon runs
+     * on the host while any delay is in force: every member's peer connections are redirected to them (DNAT inside
+     * the nodes), so no netem is needed. The proxies get the cuts too, since redirected traffic reaches a node from
+     * the host's address, which its DROP rules do not name.
+     */
+    @Override
+    public void rules(Lab lab, LinkRules r) {
+        boolean wasDelayed = !rules(lab).delays().isEmpty();
+        SshFaults.apply(lab, r, node -> machine(lab, node), false);
+        lab.daemon().rules(r);
+        List<NodeState> members = lab.state().members();
+        if (!r.delays().isEmpty()) {
+            Map<String, Integer> proxies = lab.daemon().delayProxies();
+            SshFaults.parallel(members, n -> {
+                Map<String, Integer> portOf = new HashMap<>();
+                for (NodeState peer : members) {
+                    if (!peer.name().equals(n.name()) && proxies.containsKey(peer.name())) {
+                        portOf.put(peer.address(), proxies.get(peer.name()));
+                    }
+                }
+                machine(lab, n.name()).redirectPeers(lab.state().hostSpecAddress(), portOf);
+            });
+        } else if (wasDelayed) {
+            SshFaults.parallel(members, n -> machine(lab, n.name()).clearRedirect());
+        }
     }
 
     /**

@@ -181,16 +181,35 @@ class NetnsIT {
     }
 
     @Test
-    void aDelayWithoutNetemIsRefusedWithAClearMessage() {
-        boolean netem = machine("core-01").exec("tc qdisc add dev lo root netem delay 1ms && tc qdisc del dev lo "
-                + "root").ok();
-        if (netem) {
-            Network.delay(lab, "core-01", "50ms");
-            assertTrue(machine("core-01").exec("tc qdisc show dev eth0").stdout().contains("netem"));
-        } else {
-            EnvironmentException e = assertThrows(EnvironmentException.class,
-                    () -> Network.delay(lab, "core-01", "50ms"));
-            assertTrue(e.getMessage().contains("no netem"), e.getMessage());
+    void aDelayRunsPeerTrafficThroughTheLabsProxiesAndHealRemovesThem() {
+        String leader = status().leader().orElseThrow();
+        String slow = lab.state().members().stream().map(NodeState::name).filter(n -> !n.equals(leader)).findFirst()
+                .orElseThrow();
+        String fast = lab.state().members().stream().map(NodeState::name).filter(n -> !n.equals(leader)
+                && !n.equals(slow)).findFirst().orElseThrow();
+        EtcdHttp.put(lab.node(leader).clientUrl(), "/nsit/delay", "1", SHORT);
+        Network.delay(lab, slow, "300ms");
+        assertTrue(machine(slow).exec("iptables -t nat -S " + Firewall.REDIRECT).stdout().contains("DNAT"),
+                "peer connections are redirected to the host's proxies");
+        // A linearizable read through a follower needs a round trip to the leader: 300 ms each way on the slow one.
+        Awaitility.await("reads through the slow follower").atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> EtcdHttp.get(lab.node(slow).clientUrl(), "/nsit/delay", SHORT).isPresent());
+        long slowMs = timedRead(slow);
+        long fastMs = timedRead(fast);
+        assertTrue(slowMs >= 300, "through the delayed follower: " + slowMs + " ms");
+        assertTrue(fastMs < 200, "through the other follower: " + fastMs + " ms");
+        Network.heal(lab);
+        for (NodeState n : lab.state().members()) {
+            assertFalse(machine(n.name()).exec("iptables -t nat -S; iptables -S").stdout().contains(
+                    Firewall.REDIRECT), "heal removes the redirect on " + n.name());
         }
+        Awaitility.await("reads are fast again").atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> timedRead(slow) < 200);
+    }
+
+    private long timedRead(String node) {
+        long t0 = System.nanoTime();
+        EtcdHttp.get(lab.node(node).clientUrl(), "/nsit/delay", SHORT);
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 }
