@@ -85,8 +85,8 @@ public final class Machine {
         if (!r.ok()) {
             String why = r.stderr().trim();
             if (why.contains("qdisc kind is unknown") || why.contains("No such file or directory")) {
-                throw new EnvironmentException(name + ": this kernel has no netem (sch_netem), which a delay on an "
-                        + "SSH node needs; the local provider delays through its own peer proxy instead (" + why + ")");
+                throw new EnvironmentException(name + ": this kernel has no netem (sch_netem), which a delay on a "
+                        + "VM needs (" + why + ")");
             }
             throw failure("add a delay", r);
         }

@@ -53,10 +53,12 @@ public interface NodeBackend {
         kill(lab, n);
     }
 
-    /** A reboot of the whole node; where there is no machine to reboot, etcd is stopped and started again. */
+    /**
+     * Takes the node through a reboot; {@link Lab#reboot} then starts etcd unless the boot already did. Where there
+     * is no machine to reboot, etcd is stopped (and then started again by the lab).
+     */
     default void reboot(Lab lab, NodeState n) {
         stop(lab, n, Lab.STOP_GRACE);
-        startEtcd(lab, n, lab.etcdOf(n), Map.of());
     }
 
     /**

@@ -64,6 +64,23 @@ class LocalLabIT extends LocalLabTest {
     }
 
     @Test
+    void aRebootOfALocalNodeIsARestartOfItsEtcdAndAPowerOffAKill() {
+        Lab lab = labs.up("reboot", 3);
+        String node = "core-02";
+        String id = lab.node(node).memberId();
+        long pid = lab.node(node).pid();
+        lab.reboot(node);
+        assertNotEquals(pid, lab.node(node).pid(), "a new process");
+        assertEquals(NodeState.Process.RUNNING, lab.node(node).process());
+        Readiness.awaitCluster(lab, Duration.ofSeconds(20));
+        assertEquals(id, MemberStatus.hex(EtcdHttp.status(lab.node(node).clientUrl(), CALL).memberId()));
+        NodeState running = lab.node(node);
+        lab.powerOff(node);
+        assertEquals(NodeState.Process.KILLED, lab.node(node).process());
+        assertFalse(Processes.alive(running.pid(), running.startedAt()), "etcd is gone");
+    }
+
+    @Test
     void killedLeaderIsReplacedAndComesBackWithItsIdAndData() {
         Lab lab = labs.up("kill", 3);
         String old = status(lab).leader().orElseThrow();
