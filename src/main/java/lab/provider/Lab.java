@@ -142,7 +142,14 @@ public final class Lab {
                 lab.awaitDaemon(daemon);
             }
         } catch (RuntimeException e) {
-            lab.destroy();
+            try {
+                lab.destroy();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+                throw new EnvironmentException(e.getMessage() + "; and taking the half-made lab down failed too: "
+                        + cleanup.getMessage() + " (its state is kept in " + lab.dir().root() + "; `lab down --name "
+                        + spec.name() + "` retries)", e);
+            }
             throw e;
         }
         log.accept("started " + spec.members().size() + " member(s) on " + (claimed > 0 ? "127." + claimed + ".x.y"
@@ -321,8 +328,9 @@ public final class Lab {
             backend(s.provider()).destroy(dir, s);
         } finally {
             Processes.kill(s.daemonPid(), s.daemonStartedAt());
-            dir.delete();
         }
+        // Only once everything is gone: the state is how a failed `lab down` (say, vagrant missing) is retried.
+        dir.delete();
     }
 
     /** The backend of a provider. */

@@ -174,6 +174,21 @@ class VagrantFakeIT {
     }
 
     @Test
+    void aDownThatCannotDestroyTheVmsKeepsTheLabSoThatItCanBeRetried() throws Exception {
+        vagrantLabIsUp("name: kd\nprovider: vagrant\nnodes: 3\n");
+        ProcessResult failed = new ProcessExecutor().command(LAB.toString(), "down", "--name", "kd")
+                .directory(dir.toFile()).environment(Map.of("LAB_VAGRANT", "/bin/false")).readOutput(true)
+                .redirectErrorStream(true).timeout(2, TimeUnit.MINUTES).execute();
+        assertEquals(4, failed.getExitValue(), failed.outputUTF8());
+        assertTrue(failed.outputUTF8().contains("`vagrant destroy -f` failed"), failed.outputUTF8());
+        assertTrue(Files.exists(dir.resolve(".lab/kd/state.json")), "the lab is still known, VMs and all");
+        ProcessResult retried = labWith("down", "--name", "kd");
+        assertEquals(0, retried.getExitValue(), retried.outputUTF8());
+        assertEquals(List.of("destroy -f"), calls());
+        assertFalse(Files.exists(dir.resolve(".lab/kd")));
+    }
+
+    @Test
     void doctorSaysOnOneScreenWhatIsThereAndWhatIsMissing() throws Exception {
         ProcessResult r = new ProcessExecutor().command(LAB.toString(), "doctor").directory(dir.toFile())
                 .environment(Map.of("LAB_VAGRANT", fake.toString(), "FAKE_VAGRANT_HOME", home.toString()))
