@@ -98,16 +98,66 @@ public final class EtcdHttp {
 
     /** How many keys start with {@code prefix} (a linearizable count). */
     public static long countPrefix(String endpoint, String prefix, Duration timeout) {
-        byte[] end = prefix.getBytes(StandardCharsets.UTF_8).clone();
-        end[end.length - 1]++;
         ObjectNode body = JSON.createObjectNode().put("key", b64(prefix))
-                .put("range_end", Base64.getEncoder().encodeToString(end)).put("count_only", true);
+                .put("range_end", rangeEnd(prefix)).put("count_only", true);
         return u64(post(endpoint, "/v3/kv/range", body, timeout).path("count"));
     }
 
     public static long delete(String endpoint, String key, Duration timeout) {
         return u64(post(endpoint, "/v3/kv/deleterange", JSON.createObjectNode().put("key", b64(key)), timeout)
                 .path("deleted"));
+    }
+
+    /** Every key under {@code prefix} with its value, in key order (a linearizable read). */
+    public static java.util.SortedMap<String, String> range(String endpoint, String prefix, Duration timeout) {
+        ObjectNode body = JSON.createObjectNode().put("key", b64(prefix))
+                .put("range_end", rangeEnd(prefix));
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        for (JsonNode kv : post(endpoint, "/v3/kv/range", body, timeout).path("kvs")) {
+            out.put(unb64(kv.path("key").asText("")), unb64(kv.path("value").asText("")));
+        }
+        return out;
+    }
+
+    /** A lease of {@code ttlSeconds}; keys put with it vanish when it is not kept alive. */
+    public static long leaseGrant(String endpoint, long ttlSeconds, Duration timeout) {
+        return u64(post(endpoint, "/v3/lease/grant", JSON.createObjectNode().put("TTL", ttlSeconds), timeout)
+                .path("ID"));
+    }
+
+    /** Renews a lease; false when it has expired (its keys are gone). */
+    public static boolean leaseKeepAlive(String endpoint, long lease, Duration timeout) {
+        JsonNode r = post(endpoint, "/v3/lease/keepalive", JSON.createObjectNode().put("ID",
+                Long.toUnsignedString(lease)), timeout);
+        return u64(r.path("result").path("TTL")) > 0;
+    }
+
+    /** A put attached to a lease (0: none). */
+    public static void put(String endpoint, String key, String value, long lease, Duration timeout) {
+        ObjectNode body = JSON.createObjectNode().put("key", b64(key)).put("value", b64(value));
+        if (lease != 0) {
+            body.put("lease", Long.toUnsignedString(lease));
+        }
+        post(endpoint, "/v3/kv/put", body, timeout);
+    }
+
+    /** Creates the key only if it does not exist (one transaction); true when this call created it. */
+    public static boolean createIfAbsent(String endpoint, String key, String value, long lease, Duration timeout) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("compare").addObject().put("key", b64(key)).put("target", "CREATE").put("result", "EQUAL")
+                .put("create_revision", "0");
+        ObjectNode put = body.putArray("success").addObject().putObject("request_put").put("key", b64(key))
+                .put("value", b64(value));
+        if (lease != 0) {
+            put.put("lease", Long.toUnsignedString(lease));
+        }
+        return post(endpoint, "/v3/kv/txn", body, timeout).path("succeeded").asBoolean(false);
+    }
+
+    /** Deletes every key under {@code prefix}. */
+    public static long deletePrefix(String endpoint, String prefix, Duration timeout) {
+        return u64(post(endpoint, "/v3/kv/deleterange", JSON.createObjectNode().put("key", b64(prefix))
+                .put("range_end", rangeEnd(prefix)), timeout).path("deleted"));
     }
 
     /** Adds a member (or a learner) with one peer URL; returns it and the member list after the change. */
@@ -186,6 +236,13 @@ public final class EtcdHttp {
         c.setConnectTimeout(ms);
         c.setReadTimeout(ms);
         return c;
+    }
+
+    /** The end of the key range of a prefix: the prefix with its last byte incremented, base64. */
+    private static String rangeEnd(String prefix) {
+        byte[] end = prefix.getBytes(StandardCharsets.UTF_8).clone();
+        end[end.length - 1]++;
+        return Base64.getEncoder().encodeToString(end);
     }
 
     private static long u64(JsonNode n) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 public final class ClusterState {
     private final Map<String, FleetMachine> machines = new LinkedHashMap<>();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Map<String, String> pending = new LinkedHashMap<>();
 
     public ClusterState(List<FleetMachine> machines, List<Job> jobs) {
         machines.forEach(m -> this.machines.put(m.id(), m));
@@ -95,7 +96,7 @@ public final class ClusterState {
                 continue;
             }
             Scheduler.Decided d = Scheduler.decide(agents(), j.unit());
-            d.machine().ifPresent(to -> schedule(tasks, j, to));
+            d.machine().ifPresentOrElse(to -> schedule(tasks, j, to), () -> pending.put(j.name(), d.error()));
         }
         return tasks;
     }
@@ -115,6 +116,11 @@ public final class ClusterState {
         tasks.add(new Task("AttemptScheduleUnit", j.name(), to, "target state " + j.target().id()
                 + " and unit not scheduled"));
         jobs.put(j.name(), j.on(to));
+    }
+
+    /** The units the last pass could not place, with fleet's reason; they are tried again on the next pass. */
+    public Map<String, String> pending() {
+        return Map.copyOf(pending);
     }
 
     /** The jobs as they are after the pass. */
