@@ -1,0 +1,143 @@
+package lab.fleet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import lab.provider.Processes;
+import org.zeroturnaround.exec.ProcessExecutor;
+
+/**
+ * Units as processes of this machine, for nodes that have no systemd (local and netns): the Exec* lines run through
+ * {@code sh -c} with the unit's specifiers expanded and the node's environment file (COREOS_PUBLIC_IPV4 and friends,
+ * as /etc/environment gives them on CoreOS), ExecStart in its own session so that stopping it stops all it started.
+ * Each unit's output goes to {@code <dir>/<unit>.log} (what `lab fleet journal` shows).
+ */
+public final class ProcessUnitRunner implements UnitRunner {
+    private static final Duration STEP = Duration.ofSeconds(30);
+    private final Path dir;
+    private final Map<String, String> environment;
+    private final Map<String, Processes.Started> main = new ConcurrentHashMap<>();
+    private final Map<String, FleetUnit> units = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> specs = new ConcurrentHashMap<>();
+
+    /** @param environment what the unit's EnvironmentFile= gives it */
+    public ProcessUnitRunner(Path dir, Map<String, String> environment) {
+        this.dir = dir;
+        this.environment = Map.copyOf(environment);
+    }
+
+    public Path log(String unit) {
+        return dir.resolve(unit + ".log");
+    }
+
+    @Override
+    public boolean start(FleetUnit unit, Map<String, String> specifiers) {
+        if (running(unit.name())) {
+            return true;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            return false;
+        }
+        units.put(unit.name(), unit);
+        specs.put(unit.name(), specifiers);
+        for (String pre : exec(unit, "ExecStartPre", specifiers)) {
+            if (!runStep(unit.name(), pre)) {
+                return false;
+            }
+        }
+        List<String> start = exec(unit, "ExecStart", specifiers);
+        if (!start.isEmpty()) {
+            main.put(unit.name(), Processes.start(List.of("sh", "-c", start.get(0)), environment, log(unit.name())));
+        }
+        for (String post : exec(unit, "ExecStartPost", specifiers)) {
+            runStep(unit.name(), post);
+        }
+        return true;
+    }
+
+    @Override
+    public void stop(String unit) {
+        FleetUnit u = units.remove(unit);
+        Map<String, String> sp = specs.remove(unit);
+        if (u == null) {
+            return;
+        }
+        for (String stop : exec(u, "ExecStop", sp)) {
+            runStep(unit, stop);
+        }
+        Processes.Started p = main.remove(unit);
+        if (p != null) {
+            // the whole process group (setsid made the shell its leader): what ExecStart started goes with it
+            try {
+                new ProcessExecutor().command("kill", "-KILL", "--", "-" + p.pid()).timeout(5, TimeUnit.SECONDS)
+                        .execute();
+            } catch (Exception e) {
+                // the process is gone already
+            }
+            Processes.kill(p.pid(), p.startedAt());
+        }
+        for (String post : exec(u, "ExecStopPost", sp)) {
+            runStep(unit, post);
+        }
+    }
+
+    @Override
+    public boolean running(String unit) {
+        Processes.Started p = main.get(unit);
+        return p != null && Processes.alive(p.pid(), p.startedAt());
+    }
+
+    /** Stops every unit (the machine went away). */
+    public void stopAll() {
+        new ArrayList<>(units.keySet()).forEach(this::stop);
+    }
+
+    private boolean runStep(String unit, String command) {
+        boolean ignoreFailure = command.startsWith("-");
+        String cmd = ignoreFailure ? command.substring(1) : command;
+        try {
+            int rc = new ProcessExecutor().command("sh", "-c", cmd).environment(environment)
+                    .redirectOutputAlsoTo(Files.newOutputStream(log(unit), java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND)).redirectErrorStream(true)
+                    .timeout(STEP.toSeconds(), TimeUnit.SECONDS).execute().getExitValue();
+            return rc == 0 || ignoreFailure;
+        } catch (Exception e) {
+            return ignoreFailure;
+        }
+    }
+
+    /** An Exec line's values, systemd's specifiers expanded (%n %N %p %i %m %H). */
+    static List<String> exec(FleetUnit unit, String key, Map<String, String> specifiers) {
+        List<String> out = new ArrayList<>();
+        for (String v : unit.file().values("Service", key)) {
+            String line = v.replace("\\\n", " ");
+            for (Map.Entry<String, String> s : specifiers.entrySet()) {
+                line = line.replace(s.getKey(), s.getValue());
+            }
+            out.add(line);
+        }
+        return out;
+    }
+
+    /** The specifiers of a unit on a machine. */
+    public static Map<String, String> specifiers(String unit, String machineId, String hostname) {
+        Map<String, String> s = new LinkedHashMap<>();
+        java.util.Optional<UnitName> info = UnitName.of(unit);
+        s.put("%n", unit);
+        s.put("%N", UnitName.withoutType(unit));
+        s.put("%p", info.map(UnitName::prefix).orElse(UnitName.withoutType(unit)));
+        s.put("%i", info.map(UnitName::instance).orElse(""));
+        s.put("%m", machineId);
+        s.put("%H", hostname);
+        return s;
+    }
+}
