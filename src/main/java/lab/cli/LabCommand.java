@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "lab", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Throwaway etcd clusters: bring them up, break them on purpose, check what still holds.",
         subcommands = {InitCommand.class, ValidateCommand.class, RenderCommand.class, UpCommand.class,
-            StatusCommand.class, NodeCommand.class, MemberCommand.class, NetCommand.class, EtcdctlCommand.class, SshCommand.class,
+            StatusCommand.class, NodeCommand.class, MemberCommand.class, NetCommand.class, EtcdctlCommand.class, SshCommand.class, FleetCommand.class,
             LsCommand.class, DownCommand.class, DoctorCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 unknown verdict, 4 environment, 5 internal.",
             "Run 'lab COMMAND --help' for a command's options."})

@@ -38,6 +38,7 @@ public final class Daemon {
      */
     private final Map<String, PeerProxy> delayProxies = new ConcurrentHashMap<>();
     private volatile String host;
+    private volatile FleetService fleet;
     private final Map<String, String> idToNode = new ConcurrentHashMap<>();
     private final AtomicReference<LinkRules> rules = new AtomicReference<>(LinkRules.NONE);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -78,11 +79,18 @@ public final class Daemon {
                     .append('\n'));
             reply(ex, b.toString());
         });
+        http.createContext("/fleet", ex -> {
+            startFleet();
+            reply(ex, "fleet runs\n");
+        });
         http.createContext("/stop", ex -> {
             reply(ex, "stopping\n");
             stopped.countDown();
         });
         http.start();
+        if (Files.exists(root.resolve("fleet.enabled"))) {
+            startFleet(); // a daemon restarted on a lab that uses fleet
+        }
         DiscoveryService discovery = null;
         if (view.discovery()) {
             String at = view.proxied() ? new lab.provider.local.LocalAddresses(view.block())
@@ -101,6 +109,17 @@ public final class Daemon {
         }
         proxies.values().forEach(PeerProxy::close);
         delayProxies.values().forEach(PeerProxy::close);
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    /** Starts fleet's agents and engine (once); remembered in fleet.enabled. */
+    private synchronized void startFleet() throws IOException {
+        if (fleet == null) {
+            Files.writeString(root.resolve("fleet.enabled"), "fleet runs in this lab's daemon\n");
+            fleet = new FleetService(root, view);
+        }
     }
 
     /** netns: a proxy per member while any delay is in force, none otherwise. */

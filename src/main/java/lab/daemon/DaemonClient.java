@@ -58,6 +58,11 @@ public final class DaemonClient {
         return out;
     }
 
+    /** Makes the daemon run fleet's agents and engine (idempotent). */
+    public void fleet() {
+        call("POST", "/fleet", null);
+    }
+
     public void stop() {
         call("POST", "/stop", null);
     }

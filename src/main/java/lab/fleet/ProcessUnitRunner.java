@@ -56,7 +56,9 @@ public final class ProcessUnitRunner implements UnitRunner {
         }
         List<String> start = exec(unit, "ExecStart", specifiers);
         if (!start.isEmpty()) {
-            main.put(unit.name(), Processes.start(List.of("sh", "-c", start.get(0)), environment, log(unit.name())));
+            Processes.Started p = Processes.start(List.of("sh", "-c", start.get(0)), environment, log(unit.name()));
+            main.put(unit.name(), p);
+            write(pidFile(unit.name()), p.pid() + " " + p.startedAt() + "\n");
         }
         for (String post : exec(unit, "ExecStartPost", specifiers)) {
             runStep(unit.name(), post);
@@ -76,14 +78,13 @@ public final class ProcessUnitRunner implements UnitRunner {
         }
         Processes.Started p = main.remove(unit);
         if (p != null) {
-            // the whole process group (setsid made the shell its leader): what ExecStart started goes with it
+            // the whole process group: what ExecStart started goes with it
+            Processes.killGroup(p.pid(), p.startedAt());
             try {
-                new ProcessExecutor().command("kill", "-KILL", "--", "-" + p.pid()).timeout(5, TimeUnit.SECONDS)
-                        .execute();
-            } catch (Exception e) {
-                // the process is gone already
+                Files.deleteIfExists(pidFile(unit));
+            } catch (IOException e) {
+                // `lab down` finds the group gone
             }
-            Processes.kill(p.pid(), p.startedAt());
         }
         for (String post : exec(u, "ExecStopPost", sp)) {
             runStep(unit, post);
@@ -94,6 +95,36 @@ public final class ProcessUnitRunner implements UnitRunner {
     public boolean running(String unit) {
         Processes.Started p = main.get(unit);
         return p != null && Processes.alive(p.pid(), p.startedAt());
+    }
+
+    /** {@code <unit>.pid}: "PID start-time" of a unit's main process, so that `lab down` stops it after a crash. */
+    public Path pidFile(String unit) {
+        return dir.resolve(unit + ".pid");
+    }
+
+    /** Kills the process group of every unit recorded under {@code dir} (after the runner itself is gone). */
+    public static void killRecorded(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".pid")).toList()) {
+                String[] pid = Files.readString(f).trim().split("\\s+");
+                if (pid.length == 2) {
+                    Processes.killGroup(Long.parseLong(pid[0]), Long.parseLong(pid[1]));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // best effort: what cannot be read was not started by us
+        }
+    }
+
+    private static void write(Path p, String text) {
+        try {
+            Files.writeString(p, text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Stops every unit (the machine went away). */

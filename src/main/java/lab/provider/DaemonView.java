@@ -11,17 +11,43 @@ import java.util.List;
  * @param members the members that are not removed: name, loopback address
  * @param proxied whether the members' peer ports sit behind the daemon's proxies (local provider); netns nodes
  *     talk to each other directly, and their faults are iptables rules on the nodes
+ * @param nodes every node that is not removed, for fleet: name, role, address, fleet metadata (k=v,k=v)
  */
 public record DaemonView(String name, int block, String hostSpecAddress, boolean discovery, List<String[]> members,
-                         boolean proxied) {
+                         boolean proxied, List<String[]> nodes) {
+
+    public DaemonView(String name, int block, String hostSpecAddress, boolean discovery, List<String[]> members,
+                      boolean proxied) {
+        this(name, block, hostSpecAddress, discovery, members, proxied, List.of());
+    }
 
     public static DaemonView of(LabState s) {
         List<String[]> m = new ArrayList<>();
         for (NodeState n : s.members()) {
             m.add(new String[] {n.name(), n.address()});
         }
+        List<String[]> nodes = new ArrayList<>();
+        for (NodeState n : s.nodes()) {
+            if (n.process() != NodeState.Process.REMOVED) {
+                nodes.add(new String[] {n.name(), n.role().id(), n.address(), fleetMetadata(s.userData().get(
+                        n.name()))});
+            }
+        }
         return new DaemonView(s.name(), s.block(), s.hostSpecAddress(), s.discovery(), m,
-                s.provider() == lab.spec.ProviderKind.LOCAL);
+                s.provider() == lab.spec.ProviderKind.LOCAL, nodes);
+    }
+
+    /** FLEET_METADATA from the node's /etc/lab/cluster.env, as its user-data writes it. */
+    static String fleetMetadata(String userData) {
+        if (userData != null) {
+            for (String line : userData.split("\n")) {
+                String t = line.trim();
+                if (t.startsWith("FLEET_METADATA=")) {
+                    return t.substring("FLEET_METADATA=".length());
+                }
+            }
+        }
+        return "";
     }
 
     public String toText() {
@@ -30,6 +56,9 @@ public record DaemonView(String name, int block, String hostSpecAddress, boolean
                 .append(discovery).append('\t').append(proxied).append('\n');
         for (String[] m : members) {
             b.append("member\t").append(m[0]).append('\t').append(m[1]).append('\n');
+        }
+        for (String[] n : nodes) {
+            b.append("node\t").append(String.join("\t", n)).append('\n');
         }
         return b.toString();
     }
@@ -41,6 +70,7 @@ public record DaemonView(String name, int block, String hostSpecAddress, boolean
         boolean discovery = false;
         boolean proxied = true;
         List<String[]> members = new ArrayList<>();
+        List<String[]> nodes = new ArrayList<>();
         for (String line : text.split("\n")) {
             String[] f = line.split("\t");
             if (f[0].equals("lab") && f.length == 6) {
@@ -51,11 +81,13 @@ public record DaemonView(String name, int block, String hostSpecAddress, boolean
                 proxied = Boolean.parseBoolean(f[5]);
             } else if (f[0].equals("member") && f.length == 3) {
                 members.add(new String[] {f[1], f[2]});
+            } else if (f[0].equals("node") && f.length >= 4) {
+                nodes.add(new String[] {f[1], f[2], f[3], f.length > 4 ? f[4] : ""});
             }
         }
         if (name == null) {
             throw new IllegalArgumentException("not a daemon view: no lab line");
         }
-        return new DaemonView(name, block, host, discovery, members, proxied);
+        return new DaemonView(name, block, host, discovery, members, proxied, nodes);
     }
 }

@@ -316,7 +316,7 @@ public final class Lab {
         backend.rules(this, r);
     }
 
-    /** Stops every process of the lab (by PID, daemon last) and removes its directory. Works on any leftovers. */
+    /** Stops every process of the lab (by PID, the daemon first) and removes its directory. Works on any leftovers. */
     public synchronized void destroy() {
         destroyed = true;
         destroy(dir, state);
@@ -324,11 +324,9 @@ public final class Lab {
 
     /** Removes whatever a recorded lab left: its processes, its network objects, its directory. */
     public static void destroy(LabDir dir, LabState s) {
-        try {
-            backend(s.provider()).destroy(dir, s);
-        } finally {
-            Processes.kill(s.daemonPid(), s.daemonStartedAt());
-        }
+        // The daemon first: its fleet agents would otherwise start units again while they are being stopped.
+        Processes.kill(s.daemonPid(), s.daemonStartedAt());
+        backend(s.provider()).destroy(dir, s);
         // Only once everything is gone: the state is how a failed `lab down` (say, vagrant missing) is retried.
         dir.delete();
     }

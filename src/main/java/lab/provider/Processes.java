@@ -70,6 +70,19 @@ public final class Processes {
         });
     }
 
+    /** SIGKILL to the whole process group a {@link #start}ed process leads (setsid made it the leader). */
+    public static void killGroup(long pid, long startedAt) {
+        find(pid, startedAt).ifPresent(h -> {
+            try {
+                new ProcessExecutor().command("kill", "-KILL", "--", "-" + pid).timeout(5, TimeUnit.SECONDS)
+                        .execute();
+            } catch (Exception e) {
+                // the group is gone already
+            }
+            awaitExit(h, Duration.ofSeconds(10));
+        });
+    }
+
     /** SIGTERM, waits up to {@code grace} for a clean exit, then SIGKILL. */
     public static void stop(long pid, long startedAt, Duration grace) {
         find(pid, startedAt).ifPresent(h -> {

@@ -113,6 +113,7 @@ public final class LocalBackend implements NodeBackend {
     public void destroy(LabDir dir, LabState s) {
         for (NodeState n : s.nodes()) {
             Processes.kill(n.pid(), n.startedAt());
+            lab.fleet.ProcessUnitRunner.killRecorded(dir.nodeDir(n.name()).resolve("units"));
         }
     }
 }

@@ -1,0 +1,287 @@
+package lab.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import lab.etcd.EtcdHttp;
+import lab.fleet.FleetMachine;
+import lab.fleet.FleetRegistry;
+import lab.fleet.FleetUnit;
+import lab.fleet.Job;
+import lab.fleet.UnitFile;
+import lab.fleet.UnitName;
+import lab.fleet.Validation;
+import lab.provider.Lab;
+import lab.spec.BadInputException;
+import lab.spec.EnvironmentException;
+import lab.spec.ProviderKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "fleet", description = {"fleet units on the lab, the way fleetctl drives them: submit, load, start, "
+        + "stop, unload, destroy, list-machines, list-units, list-unit-files, status, journal.",
+    "The lab's daemon runs fleet's engine and an agent per node (local provider: units are processes of this "
+        + "machine); the registry is in the lab's etcd under /_coreos.com/fleet."})
+final class FleetCommand extends RunningLabVerb {
+    @Option(names = "--no-legend", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Leave out the column headers.")
+    boolean noLegend;
+
+    @Option(names = "--full", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Full machine IDs and hashes.")
+    boolean full;
+
+    @Option(names = "--fields", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "F,F", description = "The columns to show, comma-separated.")
+    String fields;
+
+    private FleetRegistry registry(Lab lab) {
+        if (lab.state().provider() != ProviderKind.LOCAL) {
+            throw new BadInputException("fleet runs on the local provider so far: on " + lab.state().provider().id()
+                    + " nodes its units would have to run inside the nodes, which is not built yet");
+        }
+        lab.daemon().fleet();
+        List<String> live = lab.liveEndpoints();
+        if (live.isEmpty()) {
+            throw new EnvironmentException("no member of lab \"" + lab.state().name() + "\" runs: fleet keeps its "
+                    + "registry in etcd");
+        }
+        return new FleetRegistry(live.get(0));
+    }
+
+    @Command(name = "submit", description = "Store unit files in the cluster (target state inactive).")
+    int submit(@Parameters(paramLabel = "FILE", arity = "1..*") List<Path> files) {
+        FleetRegistry r = registry(lab());
+        for (Path f : files) {
+            submitFile(r, f);
+        }
+        return ExitCode.OK;
+    }
+
+    private String submitFile(FleetRegistry r, Path f) {
+        Path file = top.workDir().resolve(f);
+        String name = file.getFileName().toString();
+        String display = SpecOptions.display(top.workDir(), file);
+        UnitName.problem(name).ifPresent(p -> {
+            throw new BadInputException(display + ": " + p);
+        });
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new BadInputException(display + ": cannot read: " + e.getMessage());
+        }
+        FleetUnit u;
+        try {
+            u = FleetUnit.parse(name, text);
+        } catch (UnitFile.ParseException e) {
+            throw new BadInputException(display + ":" + e.line() + ":1: " + e.getMessage());
+        }
+        Optional<String> bad = u.unrecognizedRequirement().or(() -> Validation.options(u));
+        if (bad.isPresent()) {
+            throw new BadInputException(display + ": " + bad.get());
+        }
+        if (UnitName.of(name).map(UnitName::isTemplate).orElse(false)) {
+            throw new BadInputException(display + ": a template cannot run by itself; start an instance of it, like "
+                    + name.replace("@.", "@1.") + " (the lab reads the template for it)");
+        }
+        r.submit(u, text);
+        out().println("Unit " + name + " inactive");
+        return name;
+    }
+
+    /** A unit name, or a file to submit first (an instance name@x.service finds name@.service next to it). */
+    private String unitOf(FleetRegistry r, String arg) {
+        Path p = top.workDir().resolve(arg);
+        if (Files.isRegularFile(p)) {
+            return submitFile(r, Path.of(arg));
+        }
+        Optional<UnitName> info = UnitName.of(p.getFileName().toString());
+        if (info.isPresent() && info.get().isInstance()) {
+            Path template = p.resolveSibling(info.get().template());
+            if (Files.isRegularFile(template)) {
+                String text;
+                try {
+                    text = Files.readString(template);
+                } catch (IOException e) {
+                    throw new BadInputException(template + ": cannot read: " + e.getMessage());
+                }
+                String name = p.getFileName().toString();
+                r.submit(FleetUnit.parse(name, text), text);
+                return name;
+            }
+        }
+        String name = p.getFileName().toString();
+        if (r.jobs().stream().noneMatch(j -> j.name().equals(name))) {
+            throw new BadInputException("unit " + name + " is not in the cluster and no such file is here; `lab fleet "
+                    + "submit FILE` first");
+        }
+        return name;
+    }
+
+    private int target(List<String> units, Job.TargetState state, String verb) {
+        FleetRegistry r = registry(lab());
+        for (String u : units) {
+            String name = unitOf(r, u);
+            r.targetState(name, state);
+            out().println("Triggered unit " + name + " " + verb);
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "load", description = "Schedule units to machines without starting them.")
+    int load(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+        return target(units, Job.TargetState.LOADED, "load");
+    }
+
+    @Command(name = "start", description = "Schedule and start units (files are submitted first).")
+    int start(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+        return target(units, Job.TargetState.LAUNCHED, "start");
+    }
+
+    @Command(name = "stop", description = "Stop units; they stay scheduled (loaded).")
+    int stop(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+        return target(units, Job.TargetState.LOADED, "stop");
+    }
+
+    @Command(name = "unload", description = "Stop units and take them off their machines (inactive).")
+    int unload(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+        return target(units, Job.TargetState.INACTIVE, "unload");
+    }
+
+    @Command(name = "destroy", description = "Stop units and remove them from the cluster.")
+    int destroy(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+        FleetRegistry r = registry(lab());
+        for (String u : units) {
+            r.destroy(u);
+            out().println("Destroyed " + u);
+        }
+        return ExitCode.OK;
+    }
+
+    @Command(name = "list-machines", description = "MACHINE IP METADATA, as fleetctl lists them.")
+    int listMachines() {
+        List<Map<String, String>> rows = new ArrayList<>();
+        registry(lab()).machines().forEach((m, ip) -> {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("machine", id(m.id()));
+            row.put("ip", ip);
+            row.put("metadata", m.metadata().isEmpty() ? "-" : String.join(",", m.metadata().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+            rows.add(row);
+        });
+        return print(List.of("machine", "ip", "metadata"), rows);
+    }
+
+    @Command(name = "list-units", description = "UNIT MACHINE ACTIVE SUB, as fleetctl lists them.")
+    int listUnits() {
+        FleetRegistry r = registry(lab());
+        Map<String, String> ips = ips(r);
+        Map<String, String> states = EtcdHttp.range(r.endpoint(), FleetRegistry.ROOT + "states/",
+                java.time.Duration.ofSeconds(2));
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (Job j : r.jobs()) {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("unit", j.name());
+            String state = j.machine() == null ? null : states.get(FleetRegistry.ROOT + "states/" + j.name() + "/"
+                    + j.machine());
+            row.put("machine", j.machine() == null ? "-" : id(j.machine()) + "/" + ips.getOrDefault(j.machine(), "?"));
+            row.put("active", state == null ? (j.machine() == null ? "inactive" : "activating") : field(state,
+                    "activeState"));
+            row.put("sub", state == null ? "-" : field(state, "subState"));
+            rows.add(row);
+        }
+        return print(List.of("unit", "machine", "active", "sub"), rows);
+    }
+
+    @Command(name = "list-unit-files", description = "UNIT HASH DSTATE STATE TARGET, as fleetctl lists them.")
+    int listUnitFiles() {
+        FleetRegistry r = registry(lab());
+        Map<String, String> ips = ips(r);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (Job j : r.jobs()) {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("unit", j.name());
+            String hash = j.unit().hash();
+            row.put("hash", full ? hash : hash.substring(0, 7));
+            row.put("dstate", j.target().id());
+            row.put("state", j.machine() == null ? "inactive" : j.target().id());
+            row.put("target", j.machine() == null ? "-" : id(j.machine()) + "/" + ips.getOrDefault(j.machine(), "?"));
+            rows.add(row);
+        }
+        return print(List.of("unit", "hash", "dstate", "state", "target"), rows);
+    }
+
+    @Command(name = "journal", description = "The output of a unit on the machine that runs it.")
+    int journal(@Parameters(paramLabel = "UNIT") String unit) throws IOException {
+        Lab lab = lab();
+        FleetRegistry r = registry(lab);
+        Job j = r.jobs().stream().filter(x -> x.name().equals(unit)).findFirst().orElseThrow(() ->
+                new BadInputException("unit " + unit + " is not in the cluster"));
+        if (j.machine() == null) {
+            throw new BadInputException("unit " + unit + " is not scheduled to a machine");
+        }
+        for (var n : lab.state().nodes()) {
+            Path log = lab.dir().nodeDir(n.name()).resolve("units").resolve(unit + ".log");
+            if (Files.exists(log) && ips(r).getOrDefault(j.machine(), "").equals(n.address())) {
+                out().print(Files.readString(log));
+                return ExitCode.OK;
+            }
+        }
+        out().println("-- no output from " + unit + " yet --");
+        return ExitCode.OK;
+    }
+
+    private Map<String, String> ips(FleetRegistry r) {
+        Map<String, String> out = new LinkedHashMap<>();
+        r.machines().forEach((FleetMachine m, String ip) -> out.put(m.id(), ip));
+        return out;
+    }
+
+    private String id(String machine) {
+        return full || machine.length() <= 8 ? machine : machine.substring(0, 8) + "...";
+    }
+
+    private static String field(String json, String name) {
+        int i = json.indexOf("\"" + name + "\":\"");
+        if (i < 0) {
+            return "-";
+        }
+        int from = i + name.length() + 4;
+        return json.substring(from, json.indexOf('"', from));
+    }
+
+    /** Columns separated by tabs as fleetctl's tabwriter does; --fields picks and orders them. */
+    private int print(List<String> columns, List<Map<String, String>> rows) {
+        List<String> cols = fields == null ? columns : Arrays.stream(fields.split(",")).map(String::trim).toList();
+        for (String c : cols) {
+            if (!columns.contains(c)) {
+                throw new BadInputException("unknown field \"" + c + "\"; this listing has " + String.join(", ",
+                        columns));
+            }
+        }
+        List<List<String>> table = new ArrayList<>();
+        if (!noLegend) {
+            table.add(cols.stream().map(c -> c.toUpperCase(java.util.Locale.ROOT)).toList());
+        }
+        rows.forEach(r -> table.add(cols.stream().map(r::get).toList()));
+        int[] w = new int[cols.size()];
+        table.forEach(r -> {
+            for (int i = 0; i < r.size(); i++) {
+                w[i] = Math.max(w[i], r.get(i).length());
+            }
+        });
+        for (List<String> r : table) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < r.size(); i++) {
+                b.append(i == r.size() - 1 ? r.get(i) : String.format("%-" + (w[i] + 1) + "s", r.get(i)) + "\t");
+            }
+            out().println(b.toString().stripTrailing());
+        }
+        return ExitCode.OK;
+    }
+}

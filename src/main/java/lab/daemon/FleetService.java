@@ -1,0 +1,121 @@
+package lab.daemon;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import lab.etcd.EtcdHttp;
+import lab.fleet.FleetAgent;
+import lab.fleet.FleetEngine;
+import lab.fleet.FleetMachine;
+import lab.fleet.FleetRegistry;
+import lab.fleet.ProcessUnitRunner;
+import lab.provider.DaemonView;
+
+/**
+ * fleet for a lab, run by its daemon once a `lab fleet` command asked for it: an agent per node (its machine ID
+ * derived from the lab and node names, its metadata from the node's user-data, its heartbeat through the node's own
+ * etcd) and one engine. Units run as processes of this machine (local provider).
+ */
+final class FleetService implements AutoCloseable {
+    /** fleet's agent_ttl is 30 s; a lab wants to see rescheduling within a demo, so 5 s. */
+    static final long AGENT_TTL = 5;
+    static final long TICK_MS = 500;
+    private final ScheduledExecutorService loops;
+    private final List<FleetAgent> agents = new ArrayList<>();
+    private final List<String> endpoints = new ArrayList<>();
+    private long engineLease;
+
+    FleetService(Path labRoot, DaemonView view) {
+        view.members().forEach(m -> endpoints.add("http://" + m[1] + ":2379"));
+        loops = Executors.newScheduledThreadPool(Math.max(2, view.nodes().size() + 1), r -> {
+            Thread t = new Thread(r, "fleet");
+            t.setDaemon(true);
+            return t;
+        });
+        for (String[] n : view.nodes()) {
+            String endpoint = n[1].equals("worker") ? endpoints.get(0) : "http://" + n[2] + ":2379";
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("COREOS_PUBLIC_IPV4", n[2]);
+            env.put("COREOS_PRIVATE_IPV4", n[2]);
+            env.put("ETCDCTL_API", "3");
+            env.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
+            FleetAgent a = new FleetAgent(new FleetMachine(machineId(view.name(), n[0]), metadata(n[3])), n[2], n[0],
+                    new FleetRegistry(endpoint), AGENT_TTL, new ProcessUnitRunner(labRoot.resolve("nodes")
+                    .resolve(n[0]).resolve("units"), env));
+            agents.add(a);
+            loops.scheduleWithFixedDelay(() -> safely(a::tick), 0, TICK_MS, TimeUnit.MILLISECONDS);
+        }
+        loops.scheduleWithFixedDelay(() -> safely(this::engine), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The engine's pass, on the first member that answers; only while this daemon holds the engine lease. */
+    private void engine() {
+        for (String e : endpoints) {
+            try {
+                FleetRegistry r = new FleetRegistry(e);
+                if (engineLease == 0 || !EtcdHttp.leaseKeepAlive(e, engineLease, Duration.ofSeconds(1))) {
+                    engineLease = EtcdHttp.leaseGrant(e, AGENT_TTL, Duration.ofSeconds(1));
+                }
+                if (r.leadEngine("lab-daemon", engineLease)) {
+                    new FleetEngine(r).reconcile();
+                }
+                return;
+            } catch (RuntimeException failed) {
+                engineLease = 0; // that member cannot say; the next one may
+            }
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            // a failed pass is retried on the next tick
+        }
+    }
+
+    /** A machine ID like systemd's (32 hex digits), stable for a node of a lab. */
+    static String machineId(String lab, String node) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(("lab:" + lab + ":" + node)
+                    .getBytes(StandardCharsets.UTF_8));
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 16; i++) {
+                b.append(String.format("%02x", d[i]));
+            }
+            return b.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> metadata(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String kv : text.split(",")) {
+            String[] p = kv.trim().split("=", 2);
+            if (p.length == 2 && !p[0].isEmpty()) {
+                out.put(p[0], p[1]);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        loops.shutdownNow();
+        try {
+            loops.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        agents.forEach(FleetAgent::stopAll);
+    }
+}

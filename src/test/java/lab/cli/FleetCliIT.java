@@ -1,0 +1,123 @@
+package lab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import lab.provider.LabDir;
+import lab.provider.Processes;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+
+/** `lab fleet` through the real launcher on a local lab: units run, conflict, move when their machine dies. */
+class FleetCliIT {
+    static final String HELLO = String.join("\n", "[Unit]", "Description=hello %i, registered as /test/%m",
+            "[Service]", "ExecStartPre=-etcdctl del /test/%m",
+            "ExecStart=/bin/sh -c 'while true; do echo hello from %H; sleep 1; done'",
+            "ExecStartPost=etcdctl put /test/%m %H", "ExecStopPost=-etcdctl del /test/%m", "[X-Fleet]",
+            "Conflicts=hello@*.service", "");
+
+    @TempDir
+    Path dir;
+
+    ProcessResult lab(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(LauncherIT.LAB.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true).redirectErrorStream(true)
+                .timeout(2, TimeUnit.MINUTES).execute();
+    }
+
+    String ok(String... args) throws Exception {
+        ProcessResult r = lab(args);
+        assertEquals(0, r.getExitValue(), String.join(" ", args) + ":\n" + r.outputUTF8());
+        return r.outputUTF8();
+    }
+
+    @AfterEach
+    void down() throws Exception {
+        for (String name : LabDir.list(dir)) {
+            lab("down", "--name", name);
+        }
+    }
+
+    @Test
+    void unitsRunConflictAndMoveWhenTheirMachineDies() throws Exception {
+        Files.writeString(dir.resolve("hello@.service"), HELLO);
+        ok("up", "--name", "fc");
+        ok("fleet", "start", "hello@1.service", "hello@2.service", "--name", "fc");
+        Awaitility.await("both instances running").atMost(Duration.ofSeconds(20)).until(() -> lab("fleet",
+                "list-units", "--no-legend", "--name", "fc").outputUTF8().lines()
+                .filter(l -> l.contains("active") && l.contains("running")).count() == 2);
+        String units = ok("fleet", "list-units", "--name", "fc");
+        assertTrue(units.startsWith("UNIT"), units);
+        List<String> machines = units.lines().skip(1).map(l -> l.split("\\s+")[1]).toList();
+        assertEquals(2, machines.stream().distinct().count(), "Conflicts keeps them apart: " + units);
+        assertEquals(2, ok("etcdctl", "--name", "fc", "--", "get", "--prefix", "--keys-only", "/test").lines()
+                .filter(l -> l.startsWith("/test/")).count(), "each registered itself");
+        assertEquals(3, ok("fleet", "list-machines", "--no-legend", "--name", "fc").lines().count());
+        assertTrue(ok("fleet", "list-unit-files", "--fields", "unit,dstate", "--name", "fc")
+                .contains("hello@1.service"));
+
+        // kill the node that runs hello@1: it moves to the one machine that runs neither instance
+        String line = units.lines().filter(l -> l.startsWith("hello@1.service")).findFirst().orElseThrow();
+        String ip = line.split("\\s+")[1].split("/")[1];
+        String node = "core-0" + ip.substring(ip.length() - 1);
+        ok("node", "kill", node, "--name", "fc");
+        long t0 = System.nanoTime();
+        Awaitility.await("hello@1 to move").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    String now = lab("fleet", "list-units", "--no-legend", "--name", "fc").outputUTF8();
+                    return now.lines().anyMatch(l -> l.startsWith("hello@1.service") && !l.contains(ip)
+                            && l.contains("running"));
+                });
+        System.out.printf("hello@1.service moved %.2f s after %s was killed (agent TTL 5 s, reconcile 0.5 s)%n",
+                (System.nanoTime() - t0) / 1e9, node);
+        Awaitility.await("registrations to follow").atMost(Duration.ofSeconds(15)).until(() -> {
+            String keys = lab("etcdctl", "--name", "fc", "--", "get", "--prefix", "/test").outputUTF8();
+            return keys.lines().filter(l -> l.startsWith("/test/")).count() == 2 && !keys.contains(node + "\n");
+        });
+
+        List<long[]> unitPids = new ArrayList<>();
+        try (var nodes = Files.list(dir.resolve(".lab/fc/nodes"))) {
+            for (Path n : nodes.toList()) {
+                Path units2 = n.resolve("units");
+                if (Files.isDirectory(units2)) {
+                    try (var pids = Files.list(units2)) {
+                        for (Path p : pids.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                            String[] f = Files.readString(p).trim().split("\\s+");
+                            unitPids.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
+                        }
+                    }
+                }
+            }
+        }
+        assertFalse(unitPids.isEmpty());
+        ok("down", "--name", "fc");
+        unitPids.forEach(p -> assertFalse(Processes.alive(p[0], p[1]), "unit process " + p[0] + " is gone"));
+    }
+
+    @Test
+    void aBadUnitFileIsRefusedWithItsLine() throws Exception {
+        Files.writeString(dir.resolve("bad.service"), "[Service]\nExecStart=/bin/true\nnonsense upon stilts\n");
+        Files.writeString(dir.resolve("pinned.service"), "[Service]\nExecStart=/bin/true\n[X-Fleet]\n"
+                + "MachineID=abc\nGlobal=true\n");
+        ok("up", "--name", "fb", "--nodes", "1");
+        ProcessResult bad = lab("fleet", "submit", "bad.service", "--name", "fb");
+        assertEquals(2, bad.getExitValue(), bad.outputUTF8());
+        assertTrue(bad.outputUTF8().contains("bad.service:3:1: unexpected newline encountered while parsing option "
+                + "name"), bad.outputUTF8());
+        ProcessResult pinned = lab("fleet", "submit", "pinned.service", "--name", "fb");
+        assertEquals(2, pinned.getExitValue(), pinned.outputUTF8());
+        assertTrue(pinned.outputUTF8().contains("MachineID cannot be used with Global"), pinned.outputUTF8());
+    }
+}
