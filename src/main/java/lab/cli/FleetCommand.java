@@ -12,15 +12,11 @@ import java.util.Optional;
 import lab.etcd.EtcdHttp;
 import lab.fleet.FleetMachine;
 import lab.fleet.FleetRegistry;
-import lab.fleet.FleetUnit;
 import lab.fleet.Job;
-import lab.fleet.UnitFile;
-import lab.fleet.UnitName;
-import lab.fleet.Validation;
+import lab.fleet.LabFleet;
+import lab.fleet.UnitSource;
 import lab.provider.Lab;
 import lab.spec.BadInputException;
-import lab.spec.EnvironmentException;
-import lab.spec.ProviderKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,17 +36,7 @@ final class FleetCommand extends RunningLabVerb {
     String fields;
 
     private FleetRegistry registry(Lab lab) {
-        if (lab.state().provider() != ProviderKind.LOCAL) {
-            throw new BadInputException("fleet runs on the local provider so far: on " + lab.state().provider().id()
-                    + " nodes its units would have to run inside the nodes, which is not built yet");
-        }
-        lab.daemon().fleet();
-        List<String> live = lab.liveEndpoints();
-        if (live.isEmpty()) {
-            throw new EnvironmentException("no member of lab \"" + lab.state().name() + "\" runs: fleet keeps its "
-                    + "registry in etcd");
-        }
-        return new FleetRegistry(live.get(0));
+        return LabFleet.registry(lab);
     }
 
     @Command(name = "submit", description = "Store unit files in the cluster (target state inactive).")
@@ -64,58 +50,22 @@ final class FleetCommand extends RunningLabVerb {
 
     private String submitFile(FleetRegistry r, Path f) {
         Path file = top.workDir().resolve(f);
-        String name = file.getFileName().toString();
         String display = SpecOptions.display(top.workDir(), file);
-        UnitName.problem(name).ifPresent(p -> {
-            throw new BadInputException(display + ": " + p);
-        });
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new BadInputException(display + ": cannot read: " + e.getMessage());
-        }
-        FleetUnit u;
-        try {
-            u = FleetUnit.parse(name, text);
-        } catch (UnitFile.ParseException e) {
-            throw new BadInputException(display + ":" + e.line() + ":1: " + e.getMessage());
-        }
-        Optional<String> bad = u.unrecognizedRequirement().or(() -> Validation.options(u));
-        if (bad.isPresent()) {
-            throw new BadInputException(display + ": " + bad.get());
-        }
-        if (UnitName.of(name).map(UnitName::isTemplate).orElse(false)) {
-            throw new BadInputException(display + ": a template cannot run by itself; start an instance of it, like "
-                    + name.replace("@.", "@1.") + " (the lab reads the template for it)");
-        }
-        r.submit(u, text);
-        out().println("Unit " + name + " inactive");
-        return name;
+        UnitSource src = UnitSource.find(top.workDir(), f.toString()).orElseThrow(() -> new BadInputException(
+                display + ": no such unit file"));
+        r.submit(src.unit(display), src.text());
+        out().println("Unit " + src.name() + " inactive");
+        return src.name();
     }
 
     /** A unit name, or a file to submit first (an instance name@x.service finds name@.service next to it). */
     private String unitOf(FleetRegistry r, String arg) {
-        Path p = top.workDir().resolve(arg);
-        if (Files.isRegularFile(p)) {
-            return submitFile(r, Path.of(arg));
+        Optional<UnitSource> src = UnitSource.find(top.workDir(), arg);
+        if (src.isPresent()) {
+            r.submit(src.get().unit(SpecOptions.display(top.workDir(), src.get().file())), src.get().text());
+            return src.get().name();
         }
-        Optional<UnitName> info = UnitName.of(p.getFileName().toString());
-        if (info.isPresent() && info.get().isInstance()) {
-            Path template = p.resolveSibling(info.get().template());
-            if (Files.isRegularFile(template)) {
-                String text;
-                try {
-                    text = Files.readString(template);
-                } catch (IOException e) {
-                    throw new BadInputException(template + ": cannot read: " + e.getMessage());
-                }
-                String name = p.getFileName().toString();
-                r.submit(FleetUnit.parse(name, text), text);
-                return name;
-            }
-        }
-        String name = p.getFileName().toString();
+        String name = Path.of(arg).getFileName().toString();
         if (r.jobs().stream().noneMatch(j -> j.name().equals(name))) {
             throw new BadInputException("unit " + name + " is not in the cluster and no such file is here; `lab fleet "
                     + "submit FILE` first");

@@ -64,6 +64,11 @@ public final class FleetAgent {
             if (!desired.contains(u)) {
                 runner.stop(u);
                 mine.remove(u);
+                try {
+                    registry.clearState(u, machine.id());
+                } catch (RuntimeException e) {
+                    // the state goes with the lease if etcd cannot be told now
+                }
             }
         }
         for (Job j : launched) {

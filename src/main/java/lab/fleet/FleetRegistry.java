@@ -113,6 +113,11 @@ public final class FleetRegistry {
         EtcdHttp.put(endpoint, ROOT + "states/" + unit + "/" + machine, o.toString(), lease, CALL);
     }
 
+    /** Removes an agent's report of a unit it no longer runs. */
+    public void clearState(String unit, String machine) {
+        EtcdHttp.delete(endpoint, ROOT + "states/" + unit + "/" + machine, CALL);
+    }
+
     private static JsonNode read(String json) {
         try {
             return JSON.readTree(json);

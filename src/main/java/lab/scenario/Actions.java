@@ -47,6 +47,11 @@ final class Actions {
                 }
                 return step.kind() + " " + describe(nodes, leader);
             }
+            case "fleet-start", "fleet-stop", "fleet-destroy" -> {
+                @SuppressWarnings("unchecked")
+                List<String> units = (List<String>) step.args().get("units");
+                return FleetSteps.act(step.kind(), units, java.nio.file.Path.of((String) step.args().get("dir")), lab);
+            }
             case "isolate" -> {
                 String n = run.resolveOne(step.arg("target"));
                 bind(step, run, List.of(n));

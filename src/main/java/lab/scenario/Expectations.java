@@ -26,6 +26,12 @@ final class Expectations {
     static Optional<String> check(Step step, Run run) {
         ClusterStatus s = run.status();
         Map<String, Object> a = step.args();
+        if (FleetSteps.wants(a)) {
+            Optional<String> f = FleetSteps.check(a, run);
+            if (f.isPresent()) {
+                return f;
+            }
+        }
         if (a.containsKey("quorum") && s.quorum() != (Boolean) a.get("quorum")) {
             return fail("quorum " + a.get("quorum"), s.summary());
         }

@@ -41,6 +41,9 @@ final class Run {
     }
 
     List<String> resolve(String selector) {
+        if (selector.startsWith("unit:")) {
+            return List.of(FleetSteps.hostOf(lab, selector.substring("unit:".length())));
+        }
         return Selector.resolve(selector, status(), lab.state().nodes(), bound, random);
     }
 

@@ -39,9 +39,11 @@ public final class ScenarioLoader {
             "isolate", "remove-member", "promote", "replace-member");
     static final Set<String> ACTIONS = Set.of("kill", "stop", "start", "restart", "wipe", "pause", "resume",
             "isolate", "partition", "block", "delay", "heal", "add-member", "remove-member", "promote",
-            "replace-member", "put", "get", "delete", "exec", "sleep", "rolling", "pause-for-demo", "expect");
+            "replace-member", "put", "get", "delete", "exec", "sleep", "rolling", "pause-for-demo", "expect",
+            "fleet-start", "fleet-stop", "fleet-destroy");
     static final Set<String> EXPECTATIONS = Set.of("quorum", "leader", "members", "healthy", "learners", "key",
-            "prefix", "converged", "writable", "within");
+            "prefix", "converged", "writable", "within", "units", "units-apart", "global-unit", "units-on-live-machines",
+            "units-not-on");
 
     private ScenarioLoader() {
     }
@@ -214,6 +216,10 @@ public final class ScenarioLoader {
             if (s.startsWith("$")) {
                 if (!bound.contains(s.substring(1))) {
                     problems.error(pos, s + " is not bound: an earlier step must say as: " + s.substring(1));
+                }
+            } else if (s.startsWith("unit:")) {
+                if (lab.fleet.UnitName.problem(s.substring(5)).isPresent()) {
+                    problems.error(pos, "unit: selects the node that runs a fleet unit, like unit:hello@1.service");
                 }
             } else if (!Selector.WORDS.contains(s)) {
                 if (!Selector.wellFormed(s)) {

@@ -1,5 +1,6 @@
 package lab.scenario;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,6 +38,23 @@ final class StepArgs {
         }
         switch (action) {
             case "heal" -> { }
+            case "fleet-start", "fleet-stop", "fleet-destroy" -> {
+                List<String> units = new ArrayList<>();
+                for (Node n : ScenarioLoader.StepReader.items(value)) {
+                    String u = n instanceof ScalarNode s ? s.getValue() : "";
+                    Path dir = Path.of(file).toAbsolutePath().getParent();
+                    if (action.equals("fleet-start") && lab.fleet.UnitSource.find(dir, u).isEmpty()) {
+                        problems.error(YamlText.pos(file, n), "no unit file " + u + " next to the scenario (nor a "
+                                + "template for it)");
+                    } else if (lab.fleet.UnitName.problem(Path.of(u).getFileName().toString()).isPresent()) {
+                        problems.error(YamlText.pos(file, n), lab.fleet.UnitName.problem(Path.of(u).getFileName()
+                                .toString()).get());
+                    }
+                    units.add(u);
+                }
+                args.put("units", units);
+                args.put("dir", Path.of(file).toAbsolutePath().getParent().toString());
+            }
             case "sleep" -> args.put("for", duration(value, pos, "sleep"));
             case "pause-for-demo" -> args.put("message", value instanceof ScalarNode s ? s.getValue() : "");
             case "partition" -> args.put("groups", groups(value, pos));
@@ -141,6 +159,15 @@ final class StepArgs {
             args.put("prefix", counts);
         });
         m.bool("converged").ifPresent(b -> args.put("converged", b));
+        m.map("units").ifPresent(u -> args.put("units", pairs(u)));
+        m.node("units-apart").ifPresent(n -> {
+            List<String> names = new ArrayList<>();
+            ScenarioLoader.StepReader.items(n).forEach(x -> names.add(x instanceof ScalarNode s ? s.getValue() : ""));
+            args.put("units-apart", names);
+        });
+        m.string("global-unit").ifPresent(g -> args.put("global-unit", g));
+        m.bool("units-on-live-machines").ifPresent(b -> args.put("units-on-live-machines", b));
+        m.node("units-not-on").ifPresent(n -> args.put("units-not-on", selector(n, m.valuePos("units-not-on"))));
         m.bool("writable").ifPresent(b -> args.put("writable", b));
         boolean unknown = false;
         if (value instanceof MappingNode mapping) {
