@@ -66,7 +66,8 @@ public final class ClusterState {
      */
     public List<Task> reconcile() {
         List<Task> tasks = new ArrayList<>();
-        for (Job j : sortedJobs()) {
+        for (Job listed : sortedJobs()) {
+            Job j = jobs.get(listed.name()); // as earlier decisions of this pass left it
             if (j.unit().global() || j.machine() == null) {
                 continue;
             }
@@ -84,14 +85,15 @@ public final class ClusterState {
                 } else if (v.decision() == Scheduler.Decision.RESCHEDULE) {
                     Job replaced = jobs.get(v.replaced());
                     if (replaced != null && m.equals(replaced.machine())) {
-                        unschedule(tasks, replaced, "unit " + j.name() + " replaces it");
+                        unschedule(tasks, replaced, v.reason());
                         Scheduler.Decided d = Scheduler.decideReschedule(agents(), m);
                         d.machine().ifPresent(to -> schedule(tasks, jobs.get(replaced.name()), to));
                     }
                 }
             }
         }
-        for (Job j : sortedJobs()) {
+        for (Job listed : sortedJobs()) {
+            Job j = jobs.get(listed.name());
             if (j.unit().global() || j.machine() != null || j.target() == Job.TargetState.INACTIVE) {
                 continue;
             }

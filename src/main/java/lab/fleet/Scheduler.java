@@ -18,7 +18,10 @@ public final class Scheduler {
 
     public enum Decision { SCHEDULE, UNSCHEDULE, RESCHEDULE }
 
-    /** The answer of {@link #ableToRun}, with fleet's reason. {@code replaced}: the unit a Reschedule moves away. */
+    /**
+     * The answer of {@link #ableToRun}, with fleet's reason. {@code replaced}: the unit a Reschedule moves away (the
+     * one on the agent when the job replaces it; the job itself when a unit on the agent replaces the job).
+     */
     public record Verdict(Decision decision, String reason, String replaced) {
         static Verdict schedule() {
             return new Verdict(Decision.SCHEDULE, "", "");
@@ -63,9 +66,12 @@ public final class Scheduler {
         if (conflict.isPresent()) {
             return Verdict.unschedule("conflicts with " + conflict.get());
         }
-        Optional<String> replaced = replacedBy(agent, job);
-        if (replaced.isPresent()) {
-            return new Verdict(Decision.RESCHEDULE, "replaces " + replaced.get(), replaced.get());
+        Optional<String> other = replacedBy(agent, job);
+        if (other.isPresent()) {
+            boolean jobReplaces = job.replaces().stream().anyMatch(p -> Glob.matches(p, other.get()));
+            String moved = jobReplaces ? other.get() : job.name();
+            return new Verdict(Decision.RESCHEDULE, jobReplaces ? "replaces " + other.get() : "replaced by "
+                    + other.get(), moved);
         }
         return Verdict.schedule();
     }
