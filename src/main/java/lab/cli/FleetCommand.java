@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "fleet", description = {"fleet units on the lab, the way fleetctl drives them: submit, load, start, "
         + "stop, unload, destroy, list-machines, list-units, list-unit-files, status, journal.",
-    "The lab's daemon runs fleet's engine and an agent per node (local provider: units are processes of this "
-        + "machine); the registry is in the lab's etcd under /_coreos.com/fleet."})
+    "The lab's daemon runs fleet's engine and an agent per node (units are processes, on netns inside the node's "
+        + "namespace); the registry is in the lab's etcd under /_coreos.com/fleet."})
 final class FleetCommand extends RunningLabVerb {
     @Option(names = "--no-legend", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Leave out the column headers.")
     boolean noLegend;

@@ -22,7 +22,7 @@ import lab.provider.DaemonView;
 /**
  * fleet for a lab, run by its daemon once a `lab fleet` command asked for it: an agent per node (its machine ID
  * derived from the lab and node names, its metadata from the node's user-data, its heartbeat through the node's own
- * etcd) and one engine. Units run as processes of this machine (local provider).
+ * etcd) and one engine. Units run as processes, inside the node's namespace on netns.
  */
 final class FleetService implements AutoCloseable {
     /** fleet's agent_ttl is 30 s; a lab wants to see rescheduling within a demo, so 5 s. */
@@ -40,6 +40,10 @@ final class FleetService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // netns nodes: units run inside the node's namespace (ip netns exec keeps the PID, so stop still works)
+        Map<String, String> namespaces = new LinkedHashMap<>();
+        lab.provider.netns.NetnsLayout.read(labRoot).ifPresent(l -> l.nodes().forEach(nn -> namespaces.put(nn.node(),
+                nn.namespace())));
         for (String[] n : view.nodes()) {
             String endpoint = n[1].equals("worker") ? endpoints.get(0) : "http://" + n[2] + ":2379";
             Map<String, String> env = new LinkedHashMap<>();
@@ -49,7 +53,8 @@ final class FleetService implements AutoCloseable {
             env.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
             FleetAgent a = new FleetAgent(new FleetMachine(machineId(view.name(), n[0]), metadata(n[3])), n[2], n[0],
                     new FleetRegistry(endpoint), AGENT_TTL, new ProcessUnitRunner(labRoot.resolve("nodes")
-                    .resolve(n[0]).resolve("units"), env));
+                    .resolve(n[0]).resolve("units"), env, namespaces.containsKey(n[0]) ? List.of("ip", "netns", "exec",
+                    namespaces.get(n[0])) : List.of()));
             agents.add(a);
             loops.scheduleWithFixedDelay(() -> safely(a::tick), 0, TICK_MS, TimeUnit.MILLISECONDS);
         }

@@ -26,11 +26,27 @@ public final class ProcessUnitRunner implements UnitRunner {
     private final Map<String, Processes.Started> main = new ConcurrentHashMap<>();
     private final Map<String, FleetUnit> units = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> specs = new ConcurrentHashMap<>();
+    private final List<String> inNode;
 
     /** @param environment what the unit's EnvironmentFile= gives it */
     public ProcessUnitRunner(Path dir, Map<String, String> environment) {
+        this(dir, environment, List.of());
+    }
+
+    /**
+     * @param inNode what puts a command inside the node (netns: {@code ip netns exec NS}); empty for this machine's
+     *     own network
+     */
+    public ProcessUnitRunner(Path dir, Map<String, String> environment, List<String> inNode) {
         this.dir = dir;
         this.environment = Map.copyOf(environment);
+        this.inNode = List.copyOf(inNode);
+    }
+
+    private List<String> shell(String command) {
+        List<String> cmd = new ArrayList<>(inNode);
+        cmd.addAll(List.of("sh", "-c", command));
+        return cmd;
     }
 
     public Path log(String unit) {
@@ -56,7 +72,7 @@ public final class ProcessUnitRunner implements UnitRunner {
         }
         List<String> start = exec(unit, "ExecStart", specifiers);
         if (!start.isEmpty()) {
-            Processes.Started p = Processes.start(List.of("sh", "-c", start.get(0)), environment, log(unit.name()));
+            Processes.Started p = Processes.start(shell(start.get(0)), environment, log(unit.name()));
             main.put(unit.name(), p);
             write(pidFile(unit.name()), p.pid() + " " + p.startedAt() + "\n");
         }
@@ -136,7 +152,7 @@ public final class ProcessUnitRunner implements UnitRunner {
         boolean ignoreFailure = command.startsWith("-");
         String cmd = ignoreFailure ? command.substring(1) : command;
         try {
-            int rc = new ProcessExecutor().command("sh", "-c", cmd).environment(environment)
+            int rc = new ProcessExecutor().command(shell(cmd)).environment(environment)
                     .redirectOutputAlsoTo(Files.newOutputStream(log(unit), java.nio.file.StandardOpenOption.CREATE,
                             java.nio.file.StandardOpenOption.APPEND)).redirectErrorStream(true)
                     .timeout(STEP.toSeconds(), TimeUnit.SECONDS).execute().getExitValue();

@@ -79,7 +79,7 @@ public record NetnsLayout(String id, String bridge, String hostAddress, int pref
         }
     }
 
-    static Optional<NetnsLayout> read(Path labRoot) {
+    public static Optional<NetnsLayout> read(Path labRoot) {
         Path f = file(labRoot);
         if (!Files.exists(f)) {
             return Optional.empty();

@@ -10,9 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import lab.etcd.EtcdException;
 import lab.etcd.EtcdHttp;
+import lab.fleet.FleetRegistry;
+import lab.fleet.FleetUnit;
+import lab.fleet.Job;
+import lab.fleet.LabFleet;
 import lab.machine.Firewall;
 import lab.machine.Machine;
 import lab.provider.ClusterStatus;
@@ -27,6 +32,7 @@ import lab.spec.LabSpec;
 import lab.spec.Overrides;
 import lab.spec.SpecLoader;
 import lab.transport.ExecResult;
+import lab.transport.LocalTransport;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -205,6 +211,33 @@ class NetnsIT {
         }
         Awaitility.await("reads are fast again").atMost(Duration.ofSeconds(15)).ignoreExceptions()
                 .until(() -> timedRead(slow) < 200);
+    }
+
+    @Test
+    void fleetUnitsRunInsideTheNodeThatTheEngineChose() throws Exception {
+        String text = "[Service]\nExecStart=/bin/sh -c 'while true; do sleep 1; done'\n";
+        FleetRegistry registry = LabFleet.registry(lab);
+        registry.submit(FleetUnit.parse("inside.service", text), text);
+        registry.targetState("inside.service", Job.TargetState.LAUNCHED);
+        Path pidFile = Awaitility.await("the unit to start").atMost(Duration.ofSeconds(20)).until(() -> {
+            for (NodeState n : lab.state().nodes()) {
+                Path f = lab.dir().nodeDir(n.name()).resolve("units/inside.service.pid");
+                if (java.nio.file.Files.exists(f)) {
+                    return f;
+                }
+            }
+            return null;
+        }, java.util.Objects::nonNull);
+        String node = pidFile.getParent().getParent().getFileName().toString();
+        String pid = java.nio.file.Files.readString(pidFile).trim().split("\\s+")[0];
+        String ns = new LocalTransport(Map.of()).exec("ip netns identify " + pid,
+                Duration.ofSeconds(5)).stdout().trim();
+        assertEquals(NetnsBackend.layout(lab.dir()).node(node).orElseThrow().namespace(), ns,
+                "the unit's process lives in its node's namespace");
+        String ip = registry.machines().values().stream().filter(a -> a.equals(lab.node(node).address()))
+                .findFirst().orElse("");
+        assertEquals(lab.node(node).address(), ip, "and that node's machine is registered with its address");
+        registry.destroy("inside.service");
     }
 
     private long timedRead(String node) {
