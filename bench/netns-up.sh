@@ -11,7 +11,7 @@ n="${1:-5}"
 work="$(mktemp -d)"
 lab="$PWD/lab"
 trap 'cd "$work"; for l in $(ls "$work/.lab" 2>/dev/null); do "$lab" down --name "$l" >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. bench/lib.sh
 timed() { local s t; s=$(date +%s%N); (cd "$work" && "$lab" "$@" >/dev/null); t=$(date +%s%N); echo $(((t - s) / 1000000)); }
 l=(); x=()
 for i in $(seq "$n"); do

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 n="${1:-15}"
 ./lab --help >/dev/null   # builds the jar and the CDS archive when needed
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. bench/lib.sh
 time_ms() {
   local s e
   s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)

@@ -11,7 +11,7 @@ work="$(mktemp -d)"
 trap 'cd /; for l in $(ls "$work/.lab" 2>/dev/null); do "$OLDPWD/lab" down --name "$l" >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
 lab="$PWD/lab"
 plain="$PWD/bench/plain-up.sh"
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. bench/lib.sh
 p=(); l=(); e=()
 for i in $(seq "$n"); do
   p+=("$("$plain" "$work/plain" | awk '{print $3}')")

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import lab.etcd.EtcdHttp;
 import lab.fleet.FleetMachine;
 import lab.fleet.FleetRegistry;
 import lab.fleet.Job;
@@ -131,18 +130,17 @@ final class FleetCommand extends RunningLabVerb {
     int listUnits() {
         FleetRegistry r = registry(lab());
         Map<String, String> ips = ips(r);
-        Map<String, String> states = EtcdHttp.range(r.endpoint(), FleetRegistry.ROOT + "states/",
-                java.time.Duration.ofSeconds(2));
+        Map<String, Map<String, FleetRegistry.UnitState>> states = r.states();
         List<Map<String, String>> rows = new ArrayList<>();
         for (Job j : r.jobs()) {
             Map<String, String> row = new LinkedHashMap<>();
             row.put("unit", j.name());
-            String state = j.machine() == null ? null : states.get(FleetRegistry.ROOT + "states/" + j.name() + "/"
-                    + j.machine());
+            Optional<FleetRegistry.UnitState> state = j.machine() == null ? Optional.empty()
+                    : FleetRegistry.state(states, j.name(), j.machine());
             row.put("machine", j.machine() == null ? "-" : id(j.machine()) + "/" + ips.getOrDefault(j.machine(), "?"));
-            row.put("active", state == null ? (j.machine() == null ? "inactive" : "activating") : field(state,
-                    "activeState"));
-            row.put("sub", state == null ? "-" : field(state, "subState"));
+            row.put("active", state.map(FleetRegistry.UnitState::activeState).orElse(j.machine() == null
+                    ? "inactive" : "activating"));
+            row.put("sub", state.map(FleetRegistry.UnitState::subState).orElse("-"));
             rows.add(row);
         }
         return print(List.of("unit", "machine", "active", "sub"), rows);
@@ -175,12 +173,11 @@ final class FleetCommand extends RunningLabVerb {
         if (j.machine() == null) {
             throw new BadInputException("unit " + unit + " is not scheduled to a machine");
         }
-        for (var n : lab.state().nodes()) {
-            Path log = lab.dir().nodeDir(n.name()).resolve("units").resolve(unit + ".log");
-            if (Files.exists(log) && ips(r).getOrDefault(j.machine(), "").equals(n.address())) {
-                out().print(Files.readString(log));
-                return ExitCode.OK;
-            }
+        String node = LabFleet.nodesByMachine(lab, r.machines()).get(j.machine());
+        Path log = node == null ? null : lab.dir().nodeDir(node).resolve("units").resolve(unit + ".log");
+        if (log != null && Files.exists(log)) {
+            out().print(Files.readString(log));
+            return ExitCode.OK;
         }
         out().println("-- no output from " + unit + " yet --");
         return ExitCode.OK;
@@ -194,15 +191,6 @@ final class FleetCommand extends RunningLabVerb {
 
     private String id(String machine) {
         return full || machine.length() <= 8 ? machine : machine.substring(0, 8) + "...";
-    }
-
-    private static String field(String json, String name) {
-        int i = json.indexOf("\"" + name + "\":\"");
-        if (i < 0) {
-            return "-";
-        }
-        int from = i + name.length() + 4;
-        return json.substring(from, json.indexOf('"', from));
     }
 
     /** Columns separated by tabs as fleetctl's tabwriter does; --fields picks and orders them. */

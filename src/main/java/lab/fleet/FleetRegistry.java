@@ -60,9 +60,10 @@ public final class FleetRegistry {
         EtcdHttp.delete(endpoint, ROOT + "job/" + unit + "/target", CALL);
     }
 
-    /** Every job with its unit, target state and machine. */
+    /** Every job with its unit, target state and machine: two range reads, whatever the number of jobs. */
     public List<Job> jobs() {
         SortedMap<String, String> all = EtcdHttp.range(endpoint, ROOT + "job/", CALL);
+        SortedMap<String, String> texts = EtcdHttp.range(endpoint, ROOT + "unit/", CALL);
         List<Job> out = new ArrayList<>();
         for (Map.Entry<String, String> e : all.entrySet()) {
             if (!e.getKey().endsWith("/object")) {
@@ -71,7 +72,7 @@ public final class FleetRegistry {
             String base = e.getKey().substring(0, e.getKey().length() - "object".length());
             JsonNode o = read(e.getValue());
             String name = o.path("Name").asText();
-            String text = EtcdHttp.get(endpoint, ROOT + "unit/" + o.path("UnitHash").asText(), CALL).orElse("");
+            String text = texts.getOrDefault(ROOT + "unit/" + o.path("UnitHash").asText(), "");
             Job.TargetState target = Job.TargetState.valueOf(all.getOrDefault(base + "target-state", "inactive")
                     .toUpperCase(java.util.Locale.ROOT));
             out.add(new Job(FleetUnit.parse(name, text), target, all.get(base + "target")));
@@ -111,6 +112,33 @@ public final class FleetRegistry {
         ObjectNode o = JSON.createObjectNode().put("loadState", "loaded").put("activeState", activeState)
                 .put("subState", subState).put("machineID", machine);
         EtcdHttp.put(endpoint, ROOT + "states/" + unit + "/" + machine, o.toString(), lease, CALL);
+    }
+
+    /** What an agent reported of a unit on its machine. */
+    public record UnitState(String activeState, String subState) {
+        public boolean running() {
+            return subState.equals("running");
+        }
+    }
+
+    /** The agents' reports, by unit and machine. */
+    public Map<String, Map<String, UnitState>> states() {
+        Map<String, Map<String, UnitState>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : EtcdHttp.range(endpoint, ROOT + "states/", CALL).entrySet()) {
+            String[] path = e.getKey().substring((ROOT + "states/").length()).split("/");
+            if (path.length == 2) {
+                JsonNode o = read(e.getValue());
+                out.computeIfAbsent(path[0], k -> new LinkedHashMap<>()).put(path[1], new UnitState(
+                        o.path("activeState").asText("-"), o.path("subState").asText("-")));
+            }
+        }
+        return out;
+    }
+
+    /** A unit's report from one machine, if that machine made one. */
+    public static java.util.Optional<UnitState> state(Map<String, Map<String, UnitState>> states, String unit,
+                                                      String machine) {
+        return java.util.Optional.ofNullable(states.getOrDefault(unit, Map.of()).get(machine));
     }
 
     /** Removes an agent's report of a unit it no longer runs. */

@@ -15,8 +15,11 @@ import java.util.Set;
 /**
  * A fleet unit: its name, its unit file, and what its [X-Fleet] section asks of the scheduler, read as fleet reads it
  * (multi-values, repeated keys concatenated in file order, %n %N %p %i expanded, the old X-Condition* names).
+ *
+ * @param requirements every [X-Fleet] key with its values, read once: the engine and the agents ask for them on
+ *     every pass, for every machine
  */
-public record FleetUnit(String name, UnitFile file) {
+public record FleetUnit(String name, UnitFile file, Map<String, List<String>> requirements) {
     public static final String SECTION = "X-Fleet";
     /** The keys fleet accepts in [X-Fleet]; case-sensitive. */
     public static final Set<String> KEYS = Set.of("MachineID", "X-ConditionMachineID", "X-ConditionMachineBootID",
@@ -24,17 +27,26 @@ public record FleetUnit(String name, UnitFile file) {
             "MachineMetadata", "Global", "Replaces");
     private static final Set<String> TRUTHY = Set.of("true", "yes", "1", "on", "t");
 
+    public FleetUnit {
+        requirements = Map.copyOf(requirements);
+    }
+
+    public FleetUnit(String name, UnitFile file) {
+        this(name, file, requirements(name, file));
+    }
+
     public static FleetUnit parse(String name, String text) {
         return new FleetUnit(name, UnitFile.parse(text));
     }
 
     /** Every [X-Fleet] key with its values, multi-values split, specifiers expanded; the file itself is unchanged. */
-    public Map<String, List<String>> requirements() {
+    private static Map<String, List<String>> requirements(String name, UnitFile file) {
+        Map<String, String> specifiers = specifiers(name);
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (UnitFile.Option o : file.options()) {
             if (o.section().equals(SECTION)) {
                 for (String v : Multivalue.parse(o.value())) {
-                    out.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(expand(v));
+                    out.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(expand(v, specifiers));
                 }
             }
         }
@@ -42,31 +54,38 @@ public record FleetUnit(String name, UnitFile file) {
     }
 
     /** %n the full name, %N without the type, %p the prefix, %i the instance (empty for a plain unit). */
-    String expand(String v) {
-        if (!v.contains("%")) {
-            return v;
-        }
+    public static Map<String, String> specifiers(String name) {
         String full = UnitName.withoutType(name);
         Optional<UnitName> info = UnitName.of(name);
-        String prefix = info.map(UnitName::prefix).orElse(full);
-        String instance = info.map(UnitName::instance).orElse("");
-        return v.replace("%n", name).replace("%N", full).replace("%p", prefix).replace("%i", instance);
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("%n", name);
+        s.put("%N", full);
+        s.put("%p", info.map(UnitName::prefix).orElse(full));
+        s.put("%i", info.map(UnitName::instance).orElse(""));
+        return s;
+    }
+
+    /** The value with the specifiers replaced. */
+    public static String expand(String v, Map<String, String> specifiers) {
+        String out = v;
+        for (Map.Entry<String, String> s : specifiers.entrySet()) {
+            out = out.replace(s.getKey(), s.getValue());
+        }
+        return out;
     }
 
     private List<String> values(String... keys) {
-        Map<String, List<String>> r = requirements();
         List<String> out = new ArrayList<>();
         for (String k : keys) {
-            out.addAll(r.getOrDefault(k, List.of()));
+            out.addAll(requirements.getOrDefault(k, List.of()));
         }
         return out;
     }
 
     /** The machine the unit is pinned to: MachineID, else X-ConditionMachineID, else X-ConditionMachineBootID. */
     public Optional<String> machineId() {
-        Map<String, List<String>> r = requirements();
         for (String k : List.of("MachineID", "X-ConditionMachineID", "X-ConditionMachineBootID")) {
-            List<String> v = r.getOrDefault(k, List.of());
+            List<String> v = requirements.getOrDefault(k, List.of());
             if (!v.isEmpty()) {
                 return Optional.of(v.get(0));
             }
@@ -121,7 +140,7 @@ public record FleetUnit(String name, UnitFile file) {
 
     /** The first [X-Fleet] key fleet would refuse, with fleet's words. */
     public Optional<String> unrecognizedRequirement() {
-        return requirements().keySet().stream().filter(k -> !KEYS.contains(k)).findFirst()
+        return requirements.keySet().stream().filter(k -> !KEYS.contains(k)).findFirst()
                 .map(k -> "unrecognized requirement in [X-Fleet] section: " + k);
     }
 

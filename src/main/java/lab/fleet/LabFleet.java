@@ -24,4 +24,12 @@ public final class LabFleet {
         }
         return new FleetRegistry(live.get(0));
     }
+
+    /** Live machine ID to node name, by the address each agent registered for its machine. */
+    public static java.util.Map<String, String> nodesByMachine(Lab lab, java.util.Map<FleetMachine, String> machines) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        machines.forEach((m, ip) -> lab.state().nodes().stream().filter(n -> n.address().equals(ip)).findFirst()
+                .ifPresent(n -> out.put(m.id(), n.name())));
+        return out;
+    }
 }

@@ -166,23 +166,14 @@ public final class ProcessUnitRunner implements UnitRunner {
     static List<String> exec(FleetUnit unit, String key, Map<String, String> specifiers) {
         List<String> out = new ArrayList<>();
         for (String v : unit.file().values("Service", key)) {
-            String line = v.replace("\\\n", " ");
-            for (Map.Entry<String, String> s : specifiers.entrySet()) {
-                line = line.replace(s.getKey(), s.getValue());
-            }
-            out.add(line);
+            out.add(FleetUnit.expand(v.replace("\\\n", " "), specifiers));
         }
         return out;
     }
 
     /** The specifiers of a unit on a machine. */
     public static Map<String, String> specifiers(String unit, String machineId, String hostname) {
-        Map<String, String> s = new LinkedHashMap<>();
-        java.util.Optional<UnitName> info = UnitName.of(unit);
-        s.put("%n", unit);
-        s.put("%N", UnitName.withoutType(unit));
-        s.put("%p", info.map(UnitName::prefix).orElse(UnitName.withoutType(unit)));
-        s.put("%i", info.map(UnitName::instance).orElse(""));
+        Map<String, String> s = new LinkedHashMap<>(FleetUnit.specifiers(unit));
         s.put("%m", machineId);
         s.put("%H", hostname);
         return s;

@@ -50,6 +50,11 @@ public final class Processes {
         return h.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     }
 
+    /** A running process this machine started some other way (a node's supervisor), with its start time. */
+    public static Optional<Started> adopt(long pid) {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> new Started(pid, startTime(h)));
+    }
+
     /** The process, if it still runs and is the one that was started then. */
     public static Optional<ProcessHandle> find(long pid, long startedAt) {
         if (pid <= 0) {

@@ -2,13 +2,11 @@ package lab.scenario;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import lab.etcd.EtcdHttp;
 import lab.fleet.FleetMachine;
 import lab.fleet.FleetRegistry;
 import lab.fleet.Job;
@@ -56,19 +54,11 @@ final class FleetSteps {
         FleetRegistry r = registry(lab);
         Job j = r.jobs().stream().filter(x -> x.name().equals(unit)).findFirst().orElseThrow(() ->
                 new ScenarioFailure("unit " + unit + " is not in the cluster"));
-        Map<String, String> nodeOf = nodes(lab, r);
+        Map<String, String> nodeOf = LabFleet.nodesByMachine(lab, r.machines());
         if (j.machine() == null || !nodeOf.containsKey(j.machine())) {
             throw new ScenarioFailure("unit " + unit + " runs on no live machine now");
         }
         return nodeOf.get(j.machine());
-    }
-
-    /** Live machine ID to node name, by the address the agent registered. */
-    static Map<String, String> nodes(Lab lab, FleetRegistry r) {
-        Map<String, String> out = new HashMap<>();
-        r.machines().forEach((m, ip) -> lab.state().nodes().stream().filter(n -> n.address().equals(ip))
-                .findFirst().ifPresent(n -> out.put(m.id(), n.name())));
-        return out;
     }
 
     /** Checks the fleet expectations of a step; a failure says what was expected and what was seen. */
@@ -77,17 +67,16 @@ final class FleetSteps {
         FleetRegistry r = registry(lab);
         List<Job> jobs = r.jobs();
         Map<FleetMachine, String> machines = r.machines();
-        Map<String, String> nodeOf = nodes(lab, r);
-        Map<String, String> states = EtcdHttp.range(r.endpoint(), FleetRegistry.ROOT + "states/",
-                java.time.Duration.ofSeconds(2));
+        Map<String, String> nodeOf = LabFleet.nodesByMachine(lab, machines);
+        Map<String, Map<String, FleetRegistry.UnitState>> states = r.states();
         if (a.containsKey("units")) {
             @SuppressWarnings("unchecked")
             Map<String, Object> want = (Map<String, Object>) a.get("units");
             for (Map.Entry<String, Object> e : want.entrySet()) {
                 Optional<Job> j = jobs.stream().filter(x -> x.name().equals(e.getKey())).findFirst();
                 boolean running = j.isPresent() && j.get().machine() != null && nodeOf.containsKey(j.get().machine())
-                        && states.getOrDefault(FleetRegistry.ROOT + "states/" + e.getKey() + "/" + j.get().machine(),
-                        "").contains("\"subState\":\"running\"");
+                        && FleetRegistry.state(states, e.getKey(), j.get().machine())
+                        .map(FleetRegistry.UnitState::running).orElse(false);
                 String wanted = String.valueOf(e.getValue());
                 if (!Set.of("running", "stopped").contains(wanted)) {
                     return Optional.of("units: takes running or stopped for " + e.getKey() + ", got " + wanted);
@@ -132,8 +121,8 @@ final class FleetSteps {
             }
             for (FleetMachine m : machines.keySet()) {
                 boolean eligible = m.hasMetadata(j.get().unit().requiredMetadata());
-                boolean runs = states.getOrDefault(FleetRegistry.ROOT + "states/" + unit + "/" + m.id(), "")
-                        .contains("\"subState\":\"running\"");
+                boolean runs = FleetRegistry.state(states, unit, m.id()).map(FleetRegistry.UnitState::running)
+                        .orElse(false);
                 if (eligible != runs) {
                     return Optional.of("expected " + unit + (eligible ? " running" : " not running") + " on "
                             + nodeOf.getOrDefault(m.id(), m.id()) + ", but it is" + (runs ? "" : " not"));
@@ -147,10 +136,12 @@ final class FleetSteps {
                             + "machine " + j.machine() + ", which is gone");
                 }
             }
-            for (String key : states.keySet()) {
-                String machine = key.substring(key.lastIndexOf('/') + 1);
-                if (!nodeOf.containsKey(machine)) {
-                    return Optional.of("expected no unit state from a dead machine, but " + key + " is there");
+            for (Map.Entry<String, Map<String, FleetRegistry.UnitState>> u : states.entrySet()) {
+                for (String machine : u.getValue().keySet()) {
+                    if (!nodeOf.containsKey(machine)) {
+                        return Optional.of("expected no unit state from a dead machine, but " + u.getKey()
+                                + " is reported by machine " + machine);
+                    }
                 }
             }
         }

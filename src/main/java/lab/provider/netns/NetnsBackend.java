@@ -108,14 +108,9 @@ public final class NetnsBackend extends SshNodeBackend {
         long pid = m.start("cat > '" + nodeDir + "/etcd.run' <<'LAB_ETCD_RUN'\n" + run + "LAB_ETCD_RUN")
                 .orElseThrow(() -> new EnvironmentException(n.name() + ": the supervisor started etcd but reported "
                         + "no PID"));
-        return Processes.find(pid, startTimeOf(pid)).map(h -> new Processes.Started(pid, startTimeOf(pid)))
-                .orElseThrow(() -> new EnvironmentException(n.name() + ": etcd exited right after it started; see "
+        // namespaces share this machine's PID space: the supervisor's PID is one of ours
+        return Processes.adopt(pid).orElseThrow(() -> new EnvironmentException(n.name() + ": etcd exited right after it started; see "
                         + lab.dir().log(n.name())));
-    }
-
-    private static long startTimeOf(long pid) {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(java.time.Instant::toEpochMilli)
-                .orElse(0L);
     }
 
     private void installSupervisor(Machine m, Path nodeDir) {

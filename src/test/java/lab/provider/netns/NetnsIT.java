@@ -84,7 +84,7 @@ class NetnsIT {
     @Test
     void everyNodeIsAMachineWithItsOwnAddressReachedOverSsh() {
         for (NodeState n : lab.state().nodes()) {
-            ExecResult r = machine(n.name()).exec("ip -4 -o addr show dev eth0; cat /proc/net/if_inet6 >/dev/null; "
+            ExecResult r = machine(n.name()).exec("ip -4 -o addr show dev eth0; "
                     + "readlink /proc/self/ns/net");
             assertTrue(r.ok(), r.stderr());
             assertTrue(r.stdout().contains("inet " + n.specAddress() + "/24"), r.stdout());
@@ -234,9 +234,8 @@ class NetnsIT {
                 Duration.ofSeconds(5)).stdout().trim();
         assertEquals(NetnsBackend.layout(lab.dir()).node(node).orElseThrow().namespace(), ns,
                 "the unit's process lives in its node's namespace");
-        String ip = registry.machines().values().stream().filter(a -> a.equals(lab.node(node).address()))
-                .findFirst().orElse("");
-        assertEquals(lab.node(node).address(), ip, "and that node's machine is registered with its address");
+        assertTrue(registry.machines().containsValue(lab.node(node).address()),
+                "and that node's machine is registered with its address");
         registry.destroy("inside.service");
     }
 
