@@ -9,8 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import lab.fleet.ClusterState;
 import lab.fleet.FleetMachine;
 import lab.fleet.FleetRegistry;
+import lab.fleet.FleetUnit;
+import lab.fleet.ProcessUnitRunner;
 import lab.fleet.Job;
 import lab.fleet.LabFleet;
 import lab.fleet.UnitSource;
@@ -162,6 +165,57 @@ final class FleetCommand extends RunningLabVerb {
             rows.add(row);
         }
         return print(List.of("unit", "hash", "dstate", "state", "target"), rows);
+    }
+
+    @Command(name = "status", description = {"Where a unit runs and how, like fleetctl status: its desired state, "
+            + "the machine (and node) it is on with its active and sub state, or why it is pending; the last lines of "
+            + "its output.", "Exit code 0 when it is active wherever it should run, 3 otherwise (as systemctl "
+            + "status)."})
+    int status(@Parameters(paramLabel = "UNIT") String unit) throws IOException {
+        Lab lab = lab();
+        FleetRegistry r = registry(lab);
+        List<Job> jobs = r.jobs();
+        Job j = jobs.stream().filter(x -> x.name().equals(unit)).findFirst().orElseThrow(() ->
+                new BadInputException("unit " + unit + " is not in the cluster; `lab fleet list-unit-files` shows "
+                        + "what is"));
+        Map<FleetMachine, String> machines = r.machines();
+        Map<String, String> nodes = LabFleet.nodesByMachine(lab, machines);
+        Map<String, String> ips = ips(r);
+        Map<String, Map<String, FleetRegistry.UnitState>> states = r.states();
+        String description = j.unit().file().values("Unit", "Description").stream().reduce((a, b) -> b).orElse("");
+        // systemd expands the description's specifiers on the machine that runs it (%m, %H there)
+        String on = j.unit().global() || j.machine() == null ? null : j.machine();
+        description = FleetUnit.expand(description, on == null ? FleetUnit.specifiers(unit)
+                : ProcessUnitRunner.specifiers(unit, on, nodes.getOrDefault(on, "")));
+        out().println("● " + unit + (description.isEmpty() ? "" : " - " + description));
+        out().println("   Loaded: fleet (desired state " + j.target().id() + ", unit hash " + j.unit().hash()
+                .substring(0, 7) + (j.unit().global() ? ", global" : "") + ")");
+        // a global unit runs on every live machine able to run it; others where the engine put them
+        List<String> where = j.unit().global() ? machines.keySet().stream().filter(m -> ClusterState.desired(m,
+                jobs).contains(unit)).map(FleetMachine::id).sorted().toList()
+                : j.machine() == null ? List.of() : List.of(j.machine());
+        boolean allActive = !where.isEmpty() && j.target() == Job.TargetState.LAUNCHED;
+        if (where.isEmpty()) {
+            String why = j.target() == Job.TargetState.INACTIVE ? "not loaded (desired state inactive)"
+                    : ClusterState.whyPending(new ArrayList<>(machines.keySet()), jobs, unit)
+                    .map(w -> "pending: " + w).orElse("waiting for the engine's next pass");
+            out().println("   Active: inactive, " + why);
+        }
+        for (String m : where) {
+            Optional<FleetRegistry.UnitState> st = FleetRegistry.state(states, unit, m);
+            allActive &= st.map(FleetRegistry.UnitState::running).orElse(false);
+            out().println("   Active: " + st.map(x -> x.activeState() + " (" + x.subState() + ")").orElse(
+                    j.target() == Job.TargetState.LAUNCHED ? "activating (start)" : "inactive (loaded)") + " on "
+                    + id(m) + "/" + ips.getOrDefault(m, "?") + Optional.ofNullable(nodes.get(m)).map(n -> " (" + n
+                    + ")").orElse(""));
+            String node = nodes.get(m);
+            Path log = node == null ? null : lab.dir().nodeDir(node).resolve("units").resolve(unit + ".log");
+            if (log != null && Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log);
+                lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(l -> out().println("  " + l));
+            }
+        }
+        return allActive ? ExitCode.OK : 3;
     }
 
     @Command(name = "journal", description = "The output of a unit on the machine that runs it.")

@@ -25,15 +25,16 @@ import lab.provider.DaemonView;
  * etcd) and one engine. Units run as processes, inside the node's namespace on netns.
  */
 final class FleetService implements AutoCloseable {
-    /** fleet's agent_ttl is 30 s; a lab wants to see rescheduling within a demo, so 5 s. */
-    static final long AGENT_TTL = 5;
     static final long TICK_MS = 500;
+    /** The spec's fleet.agent-ttl: the agents' lease and the engine's. */
+    private final long agentTtl;
     private final ScheduledExecutorService loops;
     private final List<FleetAgent> agents = new ArrayList<>();
     private final List<String> endpoints = new ArrayList<>();
     private long engineLease;
 
     FleetService(Path labRoot, DaemonView view) {
+        agentTtl = view.agentTtlSeconds();
         view.members().forEach(m -> endpoints.add("http://" + m[1] + ":2379"));
         loops = Executors.newScheduledThreadPool(Math.max(2, view.nodes().size() + 1), r -> {
             Thread t = new Thread(r, "fleet");
@@ -52,7 +53,7 @@ final class FleetService implements AutoCloseable {
             env.put("ETCDCTL_API", "3");
             env.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
             FleetAgent a = new FleetAgent(new FleetMachine(machineId(view.name(), n[0]), metadata(n[3])), n[2], n[0],
-                    new FleetRegistry(endpoint), AGENT_TTL, new ProcessUnitRunner(labRoot.resolve("nodes")
+                    new FleetRegistry(endpoint), agentTtl, new ProcessUnitRunner(labRoot.resolve("nodes")
                     .resolve(n[0]).resolve("units"), env, namespaces.containsKey(n[0]) ? List.of("ip", "netns", "exec",
                     namespaces.get(n[0])) : List.of()));
             agents.add(a);
@@ -67,7 +68,7 @@ final class FleetService implements AutoCloseable {
             try {
                 FleetRegistry r = new FleetRegistry(e);
                 if (engineLease == 0 || !EtcdHttp.leaseKeepAlive(e, engineLease, Duration.ofSeconds(1))) {
-                    engineLease = EtcdHttp.leaseGrant(e, AGENT_TTL, Duration.ofSeconds(1));
+                    engineLease = EtcdHttp.leaseGrant(e, agentTtl, Duration.ofSeconds(1));
                 }
                 if (r.leadEngine("lab-daemon", engineLease)) {
                     new FleetEngine(r).reconcile();

@@ -125,6 +125,24 @@ public final class ClusterState {
         return Map.copyOf(pending);
     }
 
+    /**
+     * Why the engine would leave {@code unit} unscheduled now (fleet's words, "no agents able to run job ..."), by
+     * replaying a pass over what the registry holds; empty when it would schedule it.
+     */
+    public static java.util.Optional<String> whyPending(List<FleetMachine> machines, List<Job> jobs, String unit) {
+        ClusterState cs = new ClusterState(machines, jobs);
+        cs.reconcile();
+        String why = cs.pending.get(unit);
+        if (why == null) {
+            return java.util.Optional.empty();
+        }
+        // fleet logs only its summary; a lab says what each machine had against the unit
+        FleetUnit u = cs.jobs.get(unit).unit();
+        List<String> each = cs.agents().stream().map(a -> a.machine().id().substring(0, Math.min(8, a.machine().id()
+                .length())) + ": " + Scheduler.ableToRun(a, u).reason()).toList();
+        return java.util.Optional.of(each.isEmpty() ? why : why + " (" + String.join("; ", each) + ")");
+    }
+
     /** The jobs as they are after the pass. */
     public List<Job> jobs() {
         return List.copyOf(jobs.values());

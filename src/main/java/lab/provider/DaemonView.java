@@ -12,13 +12,15 @@ import java.util.List;
  * @param proxied whether the members' peer ports sit behind the daemon's proxies (local provider); netns nodes
  *     talk to each other directly, and their faults are iptables rules on the nodes
  * @param nodes every node that is not removed, for fleet: name, role, address, fleet metadata (k=v,k=v)
+ * @param agentTtlSeconds fleet's agent TTL for the lab's machines
  */
 public record DaemonView(String name, int block, String hostSpecAddress, boolean discovery, List<String[]> members,
-                         boolean proxied, List<String[]> nodes) {
+                         boolean proxied, List<String[]> nodes, long agentTtlSeconds) {
 
     public DaemonView(String name, int block, String hostSpecAddress, boolean discovery, List<String[]> members,
                       boolean proxied) {
-        this(name, block, hostSpecAddress, discovery, members, proxied, List.of());
+        this(name, block, hostSpecAddress, discovery, members, proxied, List.of(),
+                lab.spec.FleetSettings.DEFAULT_TTL.toSeconds());
     }
 
     public static DaemonView of(LabState s) {
@@ -34,20 +36,35 @@ public record DaemonView(String name, int block, String hostSpecAddress, boolean
             }
         }
         return new DaemonView(s.name(), s.block(), s.hostSpecAddress(), s.discovery(), m,
-                s.provider() == lab.spec.ProviderKind.LOCAL, nodes);
+                s.provider() == lab.spec.ProviderKind.LOCAL, nodes, agentTtlSeconds(s));
     }
 
     /** FLEET_METADATA from the node's /etc/lab/cluster.env, as its user-data writes it. */
     static String fleetMetadata(String userData) {
+        return clusterEnv(userData, "FLEET_METADATA").orElse("");
+    }
+
+    /** A variable of the node's /etc/lab/cluster.env, as its user-data writes it. */
+    static java.util.Optional<String> clusterEnv(String userData, String variable) {
         if (userData != null) {
             for (String line : userData.split("\n")) {
                 String t = line.trim();
-                if (t.startsWith("FLEET_METADATA=")) {
-                    return t.substring("FLEET_METADATA=".length());
+                if (t.startsWith(variable + "=")) {
+                    return java.util.Optional.of(t.substring(variable.length() + 1));
                 }
             }
         }
-        return "";
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The agents' TTL in seconds, FLEET_AGENT_TTL of the nodes' user-data (one value for the lab; labs brought up
+     * before the setting existed get the default).
+     */
+    public static long agentTtlSeconds(LabState s) {
+        return s.userData().values().stream().map(u -> clusterEnv(u, "FLEET_AGENT_TTL")).flatMap(
+                java.util.Optional::stream).findFirst().flatMap(lab.spec.Durations::parse).orElse(
+                lab.spec.FleetSettings.DEFAULT_TTL).toSeconds();
     }
 
     public String toText() {
@@ -60,6 +77,7 @@ public record DaemonView(String name, int block, String hostSpecAddress, boolean
         for (String[] n : nodes) {
             b.append("node\t").append(String.join("\t", n)).append('\n');
         }
+        b.append("fleet\t").append(agentTtlSeconds).append('\n');
         return b.toString();
     }
 
@@ -71,6 +89,7 @@ public record DaemonView(String name, int block, String hostSpecAddress, boolean
         boolean proxied = true;
         List<String[]> members = new ArrayList<>();
         List<String[]> nodes = new ArrayList<>();
+        long ttl = lab.spec.FleetSettings.DEFAULT_TTL.toSeconds();
         for (String line : text.split("\n")) {
             String[] f = line.split("\t");
             if (f[0].equals("lab") && f.length == 6) {
@@ -83,11 +102,13 @@ public record DaemonView(String name, int block, String hostSpecAddress, boolean
                 members.add(new String[] {f[1], f[2]});
             } else if (f[0].equals("node") && f.length >= 4) {
                 nodes.add(new String[] {f[1], f[2], f[3], f.length > 4 ? f[4] : ""});
+            } else if (f[0].equals("fleet") && f.length == 2) {
+                ttl = Long.parseLong(f[1]);
             }
         }
         if (name == null) {
             throw new IllegalArgumentException("not a daemon view: no lab line");
         }
-        return new DaemonView(name, block, host, discovery, members, proxied, nodes);
+        return new DaemonView(name, block, host, discovery, members, proxied, nodes, ttl);
     }
 }

@@ -93,7 +93,8 @@ public final class UserDataRenderer {
                 + "LAB_ROLE=" + node.role().id() + "\n"
                 + "LAB_ETCD_ENDPOINTS=" + EtcdEnv.memberClientUrls(spec) + "\n"
                 + "FLEET_PUBLIC_IP=" + EtcdEnv.PRIVATE_IPV4 + "\n"
-                + "FLEET_METADATA=" + node.metadataString() + "\n";
+                + "FLEET_METADATA=" + node.metadataString() + "\n"
+                + "FLEET_AGENT_TTL=" + spec.fleet().agentTtlText() + "\n";
     }
 
     private static void flatcarUnits(CloudConfigText t, LabSpec spec, NodeSpec node) {
@@ -126,6 +127,7 @@ public final class UserDataRenderer {
         }
         t.line(2, "etcd-servers: " + (node.role() == Role.WORKER ? EtcdEnv.memberClientUrls(spec)
                 : "http://" + EtcdEnv.PRIVATE_IPV4 + ":2379"));
+        t.line(2, "agent-ttl: " + YamlScalar.of(spec.fleet().agentTtlText()));
     }
 
     /** ETCD_INITIAL_CLUSTER_STATE becomes initial-cluster-state, as coreos-cloudinit maps them back. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -87,12 +88,13 @@ public final class SpecLoader {
         UpdateSettings update = top.map("update").map(SpecLoader::readUpdate).orElse(UpdateSettings.defaults());
         Firewall firewall = top.map("firewall").map(SpecLoader::readFirewall).orElse(Firewall.disabled());
         List<String> keys = top.map("ssh").map(SpecLoader::readSsh).orElse(List.of());
+        FleetSettings fleet = top.map("fleet").map(SpecLoader::readFleet).orElse(FleetSettings.defaults());
         top.finish();
 
         List<NodeSpec> nodes = new NodeLayout(file, subnet, firstAddress, top.keyPos("first-address"), problems)
                 .resolve(decls);
         LabSpec spec = new LabSpec(name, provider, profile, bootstrap, subnet, nodes, etcd, update, firewall, keys, vm,
-                file);
+                fleet, file);
         SpecChecks.check(spec, top, problems);
         problems.throwIfErrors();
         return new Loaded(spec, problems.warnings());
@@ -209,6 +211,20 @@ public final class SpecLoader {
         }
         u.finish();
         return out;
+    }
+
+    private static FleetSettings readFleet(YamlMap f) {
+        Duration ttl = f.string("agent-ttl").map(t -> {
+            Optional<Duration> d = Durations.parse(t).filter(x -> x.toMillis() % 1000 == 0 && x.toSeconds() >= 1
+                    && x.toSeconds() <= 3600);
+            if (d.isEmpty()) {
+                f.problems().error(f.valuePos("agent-ttl"), "agent-ttl takes whole seconds from 1s to 1h (fleet "
+                        + "renews leases in seconds), got \"" + t + "\"");
+            }
+            return d.orElse(FleetSettings.DEFAULT_TTL);
+        }).orElse(FleetSettings.DEFAULT_TTL);
+        f.finish();
+        return new FleetSettings(ttl);
     }
 
     private static Firewall readFirewall(YamlMap f) {

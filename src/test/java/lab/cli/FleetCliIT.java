@@ -67,6 +67,10 @@ class FleetCliIT {
         assertEquals(3, ok("fleet", "list-machines", "--no-legend", "--name", "fc").lines().count());
         assertTrue(ok("fleet", "list-unit-files", "--fields", "unit,dstate", "--name", "fc")
                 .contains("hello@1.service"));
+        String status = ok("fleet", "status", "hello@1.service", "--name", "fc");
+        assertTrue(status.matches("(?s)● hello@1\\.service - hello 1, registered as /test/[0-9a-f]{32}\n.*")
+                && status.contains("active (running) on ")
+                && status.contains("hello from core-0"), status);
 
         // kill the node that runs hello@1: it moves to the one machine that runs neither instance
         String line = units.lines().filter(l -> l.startsWith("hello@1.service")).findFirst().orElseThrow();
@@ -86,6 +90,12 @@ class FleetCliIT {
             String keys = lab("etcdctl", "--name", "fc", "--", "get", "--prefix", "/test").outputUTF8();
             return keys.lines().filter(l -> l.startsWith("/test/")).count() == 2 && !keys.contains(node + "\n");
         });
+        // a third instance has no machine left without a hello@ on it: pending, and status says why (exit 3)
+        ok("fleet", "start", "hello@3.service", "--name", "fc");
+        ProcessResult pending = lab("fleet", "status", "hello@3.service", "--name", "fc");
+        assertEquals(3, pending.getExitValue(), pending.outputUTF8());
+        assertTrue(pending.outputUTF8().contains("Active: inactive, pending: no agents able to run job (")
+                && pending.outputUTF8().contains(": conflicts with hello@"), pending.outputUTF8());
 
         List<long[]> unitPids = new ArrayList<>();
         try (var nodes = Files.list(dir.resolve(".lab/fc/nodes"))) {

@@ -31,8 +31,11 @@ class WireFormatsTest {
     @Test
     void theDaemonViewSurvivesTheTripThroughText() {
         DaemonView v = new DaemonView("lab", 17, "172.17.8.1", true,
-                List.of(new String[] {"core-01", "127.17.8.101"}, new String[] {"core-02", "127.17.8.102"}), false);
+                List.of(new String[] {"core-01", "127.17.8.101"}, new String[] {"core-02", "127.17.8.102"}), false,
+                List.<String[]>of(new String[] {"worker-01", "worker", "127.17.8.121", "role=worker"}), 12);
         DaemonView back = DaemonView.parse(v.toText());
+        assertEquals(12, back.agentTtlSeconds());
+        assertEquals(List.of("worker-01", "worker", "127.17.8.121", "role=worker"), List.of(back.nodes().get(0)));
         assertEquals(List.of("lab", 17, "172.17.8.1", true, false), List.of(back.name(), back.block(),
                 back.hostSpecAddress(), back.discovery(), back.proxied()));
         assertEquals(Map.of("core-01", "127.17.8.101", "core-02", "127.17.8.102"), Map.of(

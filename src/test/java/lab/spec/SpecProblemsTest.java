@@ -50,6 +50,10 @@ class SpecProblemsTest {
                 Arguments.of("election timeout too short", "etcd:\n  heartbeat-interval: 300\n  election-timeout: 1000\n",
                         "3:21", "election-timeout 1000 ms must be at least 5 x heartbeat-interval (1500 ms); etcd "
                                 + "refuses to start otherwise"),
+                Arguments.of("bad agent ttl", "fleet:\n  agent-ttl: 500ms\n", "2:14", "agent-ttl takes whole "
+                        + "seconds from 1s to 1h (fleet renews leases in seconds), got \"500ms\""),
+                Arguments.of("unknown fleet key", "fleet:\n  agent_ttl: 5s\n", "2:3",
+                        "unknown key \"agent_ttl\" in fleet; did you mean \"agent-ttl\"?"),
                 Arguments.of("bad subnet", "subnet: 172.17.8/24\n", "1:9",
                         "subnet \"172.17.8/24\" is not an IPv4 network like 172.17.8.0/24"),
                 Arguments.of("unknown profile", "profile: ubuntu\n", "1:10",
