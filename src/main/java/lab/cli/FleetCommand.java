@@ -13,7 +13,7 @@ import lab.fleet.ClusterState;
 import lab.fleet.FleetMachine;
 import lab.fleet.FleetRegistry;
 import lab.fleet.FleetUnit;
-import lab.fleet.ProcessUnitRunner;
+import lab.fleet.UnitRunner;
 import lab.fleet.Job;
 import lab.fleet.LabFleet;
 import lab.fleet.UnitSource;
@@ -186,7 +186,7 @@ final class FleetCommand extends RunningLabVerb {
         // systemd expands the description's specifiers on the machine that runs it (%m, %H there)
         String on = j.unit().global() || j.machine() == null ? null : j.machine();
         description = FleetUnit.expand(description, on == null ? FleetUnit.specifiers(unit)
-                : ProcessUnitRunner.specifiers(unit, on, nodes.getOrDefault(on, "")));
+                : UnitRunner.specifiers(unit, on, nodes.getOrDefault(on, "")));
         out().println("● " + unit + (description.isEmpty() ? "" : " - " + description));
         out().println("   Loaded: fleet (desired state " + j.target().id() + ", unit hash " + j.unit().hash()
                 .substring(0, 7) + (j.unit().global() ? ", global" : "") + ")");

@@ -19,13 +19,13 @@ public final class FleetAgent {
     private final String hostname;
     private final FleetRegistry registry;
     private final long ttlSeconds;
-    private final ProcessUnitRunner runner;
+    private final UnitRunner runner;
     private final Set<String> mine = new HashSet<>();
     private long lease;
     private long lastRenewed = System.nanoTime();
 
     public FleetAgent(FleetMachine machine, String publicIp, String hostname, FleetRegistry registry, long ttlSeconds,
-                      ProcessUnitRunner runner) {
+                      UnitRunner runner) {
         this.machine = machine;
         this.publicIp = publicIp;
         this.hostname = hostname;
@@ -41,6 +41,9 @@ public final class FleetAgent {
     /** One heartbeat and reconcile; call it every second or so. */
     public synchronized void tick() {
         try {
+            if (!runner.reachable()) {
+                throw new IllegalStateException("machine does not answer");
+            }
             if (lease == 0 || !EtcdHttp.leaseKeepAlive(registry.endpoint(), lease, CALL)) {
                 lease = EtcdHttp.leaseGrant(registry.endpoint(), ttlSeconds, CALL);
             }
@@ -73,7 +76,7 @@ public final class FleetAgent {
         }
         for (Job j : launched) {
             if (desired.contains(j.name()) && !runner.running(j.name())) {
-                runner.start(j.unit(), ProcessUnitRunner.specifiers(j.name(), machine.id(), hostname));
+                runner.start(j.unit(), UnitRunner.specifiers(j.name(), machine.id(), hostname));
                 mine.add(j.name());
             }
         }

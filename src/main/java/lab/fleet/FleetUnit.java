@@ -144,8 +144,11 @@ public record FleetUnit(String name, UnitFile file, Map<String, List<String>> re
                 .map(k -> "unrecognized requirement in [X-Fleet] section: " + k);
     }
 
-    /** fleet's unit hash: SHA-1 of the re-serialized options (sections in order of first appearance). */
-    public String hash() {
+    /**
+     * The unit as fleet re-serializes it (its hash input, and the file its agent hands to systemd): each section once,
+     * in order of first appearance, its options as {@code Name=Value} lines, a blank line between sections.
+     */
+    public String serialize() {
         Map<String, StringBuilder> bySection = new LinkedHashMap<>();
         for (UnitFile.Option o : file.options()) {
             bySection.computeIfAbsent(o.section(), s -> new StringBuilder()).append(o.name()).append('=')
@@ -153,9 +156,13 @@ public record FleetUnit(String name, UnitFile file, Map<String, List<String>> re
         }
         List<String> parts = new ArrayList<>();
         bySection.forEach((s, b) -> parts.add("[" + s + "]\n" + b));
+        return String.join("\n", parts);
+    }
+
+    /** fleet's unit hash: SHA-1 of the re-serialized options (sections in order of first appearance). */
+    public String hash() {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-1").digest(String.join("\n", parts)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(serialize().getBytes(StandardCharsets.UTF_8));
             StringBuilder hex = new StringBuilder();
             for (byte x : d) {
                 hex.append(String.format("%02x", x));

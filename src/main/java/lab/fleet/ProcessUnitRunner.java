@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -143,7 +142,7 @@ public final class ProcessUnitRunner implements UnitRunner {
         }
     }
 
-    /** Stops every unit (the machine went away). */
+    @Override
     public void stopAll() {
         new ArrayList<>(units.keySet()).forEach(this::stop);
     }
@@ -169,13 +168,5 @@ public final class ProcessUnitRunner implements UnitRunner {
             out.add(FleetUnit.expand(v.replace("\\\n", " "), specifiers));
         }
         return out;
-    }
-
-    /** The specifiers of a unit on a machine. */
-    public static Map<String, String> specifiers(String unit, String machineId, String hostname) {
-        Map<String, String> s = new LinkedHashMap<>(FleetUnit.specifiers(unit));
-        s.put("%m", machineId);
-        s.put("%H", hostname);
-        return s;
     }
 }

@@ -112,7 +112,12 @@ public final class Machine {
     }
 
     public ExecResult exec(String command) {
-        return transport.exec(sudo ? "sudo -n sh -c '" + command.replace("'", "'\\''") + "'" : command, CALL);
+        return exec(command, CALL);
+    }
+
+    /** Runs a command as root (through sudo where the login is not root); TransportException after {@code within}. */
+    public ExecResult exec(String command, Duration within) {
+        return transport.exec(sudo ? "sudo -n sh -c '" + command.replace("'", "'\\''") + "'" : command, within);
     }
 
     private ExecResult run(String what, String command) {
