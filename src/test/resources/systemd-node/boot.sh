@@ -1,12 +1,15 @@
 #!/bin/sh
-# Test support, not a provider: boots a throwaway systemd "machine", the stand-in for a Flatcar VM in tests that
-# need systemd (the systemd machine profile, fleet units as systemd units). Run as
-#   boot.sh SEED
-# by SystemdNode: it puts this shell in cgroups of its own, then runs the rest in new PID, mount, cgroup and UTS
-# namespaces, where systemd 252 (Debian's) is PID 1. The host's file system is shared except what systemd could
-# change: /run, the unit directories, the generators, /var/lib/etcd and the journal are private tmpfs mounts, so
-# systemd sees only the units in SEED/units and no host service is started, changed or cleaned. The network is the
-# host's (its sshd and etcd listen on a loopback address of the test's choosing).
+# Test support, not a provider: boots a throwaway systemd "machine", the stand-in for a Flatcar VM where no VM can
+# boot. Run as `boot.sh SEED` (SystemdNode, or the fake vagrant's VMs inside a network namespace). It puts itself in
+# cgroups of its own, then runs the rest in new PID, mount, cgroup and UTS namespaces where Debian's systemd is PID 1.
+# The host's file system is shared except what the machine could change: /etc is a copy-on-write overlay, and /run,
+# the unit directories, the generators and the journal are private tmpfs mounts, so systemd sees only the seed's
+# units and no host service is started, changed or cleaned. The seed:
+#   units/       the machine's units (copied to /etc/systemd/system)
+#   files/etc/   files its user-data wrote (copied onto the private /etc)
+#   machine-id   its /etc/machine-id; hostname (optional) its /etc/hostname
+#   disk/        (optional) /var/lib/etcd, kept across power cycles like a VM's disk; without it, a tmpfs
+#   sshd_config  for lab-sshd.service; the seed is visible inside as /run/lab-standin
 set -eu
 seed=$1
 if [ "${2:-}" != inner ]; then
@@ -23,13 +26,31 @@ mount -t proc proc /proc
 for u in systemd-journald.service systemd-journald.socket systemd-journald-dev-log.socket; do
   cp /usr/lib/systemd/system/$u "$seed"/units/
 done
-for d in /run /etc/systemd/system /usr/lib/systemd/system /usr/lib/systemd/system-generators /var/lib/etcd \
-         /var/log/journal; do
-  mkdir -p "$d"
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /run/lab-standin /run/etc/upper /run/etc/work
+mount --bind "$seed" /run/lab-standin
+mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/etc/upper,workdir=/run/etc/work /etc
+for d in /etc/systemd/system /usr/lib/systemd/system /usr/lib/systemd/system-generators; do
   mount -t tmpfs -o mode=0755 tmpfs "$d"
 done
+# without /var/log/journal journald keeps its files under /run, which is private already
+if [ -d /var/log/journal ]; then
+  mount -t tmpfs -o mode=0755 tmpfs /var/log/journal
+fi
+mkdir -p /var/lib/etcd  # Debian's etcd-server has it; only a mount point here
+if [ -d "$seed/disk" ]; then
+  mount --bind "$seed/disk" /var/lib/etcd
+else
+  mount -t tmpfs -o mode=0700 tmpfs /var/lib/etcd
+fi
 cp -r "$seed"/units/. /etc/systemd/system/
-mount --bind "$seed"/machine-id /etc/machine-id
+if [ -d "$seed/files/etc" ]; then
+  cp -r "$seed"/files/etc/. /etc/
+fi
+cp "$seed"/machine-id /etc/machine-id
+if [ -f "$seed/hostname" ]; then
+  cp "$seed"/hostname /etc/hostname
+fi
 mount -t tmpfs -o mode=0755 tmpfs /sys/fs/cgroup
 mkdir /sys/fs/cgroup/systemd /sys/fs/cgroup/unified
 mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd

@@ -16,7 +16,11 @@ import lab.fleet.FleetUnit;
 import lab.fleet.UnitRunner;
 import lab.fleet.Job;
 import lab.fleet.LabFleet;
+import lab.fleet.SystemdUnitRunner;
 import lab.fleet.UnitSource;
+import lab.machine.Machine;
+import lab.transport.ExecResult;
+import lab.transport.Transport;
 import lab.provider.Lab;
 import lab.spec.BadInputException;
 import picocli.CommandLine.Command;
@@ -37,13 +41,63 @@ final class FleetCommand extends RunningLabVerb {
     @Option(names = "--fields", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "F,F", description = "The columns to show, comma-separated.")
     String fields;
 
+    /** Where unit files go on a CoreOS VM before fleetctl reads them. */
+    static final String UPLOADS = "/tmp/lab-units";
+
     private FleetRegistry registry(Lab lab) {
         return LabFleet.registry(lab);
     }
 
+    /**
+     * Classic CoreOS VMs run fleet itself: the verb goes to fleetctl on a member (unit files named on the command
+     * line are uploaded first, an instance's template with it), with the same flags; its output and exit code are
+     * the command's. Empty for labs where the lab's own fleet runs.
+     */
+    private Optional<Integer> viaFleetctl(Lab lab, String verb, List<String> args) {
+        Optional<Machine> vm = LabFleet.fleetctl(lab);
+        if (vm.isEmpty()) {
+            return Optional.empty();
+        }
+        Transport t = vm.get().transport();
+        List<String> remote = new ArrayList<>(List.of("fleetctl", verb));
+        if (noLegend) {
+            remote.add("--no-legend");
+        }
+        if (full) {
+            remote.add("--full");
+        }
+        if (fields != null) {
+            remote.add("--fields=" + fields);
+        }
+        for (String a : args) {
+            Optional<UnitSource> src = UnitSource.find(top.workDir(), a);
+            if (src.isPresent()) {
+                t.exec("mkdir -p " + UPLOADS, java.time.Duration.ofSeconds(30));
+                t.upload(src.get().file(), UPLOADS + "/" + src.get().file().getFileName(), 0644);
+                remote.add(UPLOADS + "/" + Path.of(a).getFileName());
+            } else {
+                remote.add(a);
+            }
+        }
+        ExecResult r = t.exec(String.join(" ", remote.stream().map(FleetCommand::shellQuote).toList()),
+                java.time.Duration.ofMinutes(2));
+        out().print(r.stdout());
+        err().print(r.stderr());
+        return Optional.of(r.exitCode());
+    }
+
+    static String shellQuote(String s) {
+        return s.matches("[A-Za-z0-9@%+=:,./_-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
     @Command(name = "submit", description = "Store unit files in the cluster (target state inactive).")
     int submit(@Parameters(paramLabel = "FILE", arity = "1..*") List<Path> files) {
-        FleetRegistry r = registry(lab());
+        Lab lab = lab();
+        Optional<Integer> fleetctl = viaFleetctl(lab, "submit", files.stream().map(Path::toString).toList());
+        if (fleetctl.isPresent()) {
+            return fleetctl.get();
+        }
+        FleetRegistry r = registry(lab);
         for (Path f : files) {
             submitFile(r, f);
         }
@@ -76,7 +130,12 @@ final class FleetCommand extends RunningLabVerb {
     }
 
     private int target(List<String> units, Job.TargetState state, String verb) {
-        FleetRegistry r = registry(lab());
+        Lab lab = lab();
+        Optional<Integer> fleetctl = viaFleetctl(lab, verb, units);
+        if (fleetctl.isPresent()) {
+            return fleetctl.get();
+        }
+        FleetRegistry r = registry(lab);
         for (String u : units) {
             String name = unitOf(r, u);
             r.targetState(name, state);
@@ -107,7 +166,12 @@ final class FleetCommand extends RunningLabVerb {
 
     @Command(name = "destroy", description = "Stop units and remove them from the cluster.")
     int destroy(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
-        FleetRegistry r = registry(lab());
+        Lab lab = lab();
+        Optional<Integer> fleetctl = viaFleetctl(lab, "destroy", units);
+        if (fleetctl.isPresent()) {
+            return fleetctl.get();
+        }
+        FleetRegistry r = registry(lab);
         for (String u : units) {
             r.destroy(u);
             out().println("Destroyed " + u);
@@ -117,8 +181,13 @@ final class FleetCommand extends RunningLabVerb {
 
     @Command(name = "list-machines", description = "MACHINE IP METADATA, as fleetctl lists them.")
     int listMachines() {
+        Lab lab = lab();
+        Optional<Integer> fleetctl = viaFleetctl(lab, "list-machines", List.of());
+        if (fleetctl.isPresent()) {
+            return fleetctl.get();
+        }
         List<Map<String, String>> rows = new ArrayList<>();
-        registry(lab()).machines().forEach((m, ip) -> {
+        registry(lab).machines().forEach((m, ip) -> {
             Map<String, String> row = new LinkedHashMap<>();
             row.put("machine", id(m.id()));
             row.put("ip", ip);
@@ -131,7 +200,12 @@ final class FleetCommand extends RunningLabVerb {
 
     @Command(name = "list-units", description = "UNIT MACHINE ACTIVE SUB, as fleetctl lists them.")
     int listUnits() {
-        FleetRegistry r = registry(lab());
+        Lab lab = lab();
+        Optional<Integer> fleetctl = viaFleetctl(lab, "list-units", List.of());
+        if (fleetctl.isPresent()) {
+            return fleetctl.get();
+        }
+        FleetRegistry r = registry(lab);
         Map<String, String> ips = ips(r);
         Map<String, Map<String, FleetRegistry.UnitState>> states = r.states();
         List<Map<String, String>> rows = new ArrayList<>();
@@ -151,7 +225,12 @@ final class FleetCommand extends RunningLabVerb {
 
     @Command(name = "list-unit-files", description = "UNIT HASH DSTATE STATE TARGET, as fleetctl lists them.")
     int listUnitFiles() {
-        FleetRegistry r = registry(lab());
+        Lab lab = lab();
+        Optional<Integer> fleetctl = viaFleetctl(lab, "list-unit-files", List.of());
+        if (fleetctl.isPresent()) {
+            return fleetctl.get();
+        }
+        FleetRegistry r = registry(lab);
         Map<String, String> ips = ips(r);
         List<Map<String, String>> rows = new ArrayList<>();
         for (Job j : r.jobs()) {
@@ -173,6 +252,10 @@ final class FleetCommand extends RunningLabVerb {
             + "status)."})
     int status(@Parameters(paramLabel = "UNIT") String unit) throws IOException {
         Lab lab = lab();
+        Optional<Integer> fleetctl = viaFleetctl(lab, "status", List.of(unit));
+        if (fleetctl.isPresent()) {
+            return fleetctl.get();
+        }
         FleetRegistry r = registry(lab);
         List<Job> jobs = r.jobs();
         Job j = jobs.stream().filter(x -> x.name().equals(unit)).findFirst().orElseThrow(() ->
@@ -208,12 +291,7 @@ final class FleetCommand extends RunningLabVerb {
                     j.target() == Job.TargetState.LAUNCHED ? "activating (start)" : "inactive (loaded)") + " on "
                     + id(m) + "/" + ips.getOrDefault(m, "?") + Optional.ofNullable(nodes.get(m)).map(n -> " (" + n
                     + ")").orElse(""));
-            String node = nodes.get(m);
-            Path log = node == null ? null : lab.dir().nodeDir(node).resolve("units").resolve(unit + ".log");
-            if (log != null && Files.exists(log)) {
-                List<String> lines = Files.readAllLines(log);
-                lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(l -> out().println("  " + l));
-            }
+            output(lab, nodes.get(m), unit, 10).lines().forEach(l -> out().println("  " + l));
         }
         return allActive ? ExitCode.OK : 3;
     }
@@ -221,20 +299,39 @@ final class FleetCommand extends RunningLabVerb {
     @Command(name = "journal", description = "The output of a unit on the machine that runs it.")
     int journal(@Parameters(paramLabel = "UNIT") String unit) throws IOException {
         Lab lab = lab();
+        Optional<Integer> fleetctl = viaFleetctl(lab, "journal", List.of(unit));
+        if (fleetctl.isPresent()) {
+            return fleetctl.get();
+        }
         FleetRegistry r = registry(lab);
         Job j = r.jobs().stream().filter(x -> x.name().equals(unit)).findFirst().orElseThrow(() ->
                 new BadInputException("unit " + unit + " is not in the cluster"));
         if (j.machine() == null) {
             throw new BadInputException("unit " + unit + " is not scheduled to a machine");
         }
-        String node = LabFleet.nodesByMachine(lab, r.machines()).get(j.machine());
-        Path log = node == null ? null : lab.dir().nodeDir(node).resolve("units").resolve(unit + ".log");
-        if (log != null && Files.exists(log)) {
-            out().print(Files.readString(log));
-            return ExitCode.OK;
-        }
-        out().println("-- no output from " + unit + " yet --");
+        String text = output(lab, LabFleet.nodesByMachine(lab, r.machines()).get(j.machine()), unit, 1000);
+        out().print(text.isEmpty() ? "-- no output from " + unit + " yet --\n" : text);
         return ExitCode.OK;
+    }
+
+    /**
+     * The last lines a unit wrote on a node: its log file where units are processes, `journalctl -u` over SSH on
+     * VMs; empty when there is none (or the node is unknown).
+     */
+    private static String output(Lab lab, String node, String unit, int lines) throws IOException {
+        if (node == null) {
+            return "";
+        }
+        if (lab.backend() instanceof lab.provider.vagrant.VagrantBackend vms) {
+            return new SystemdUnitRunner(vms.machine(lab, node)).journal(unit, lines);
+        }
+        Path log = lab.dir().nodeDir(node).resolve("units").resolve(unit + ".log");
+        if (!Files.exists(log)) {
+            return "";
+        }
+        List<String> all = Files.readAllLines(log);
+        List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
+        return tail.isEmpty() ? "" : String.join("\n", tail) + "\n";
     }
 
     private Map<String, String> ips(FleetRegistry r) {

@@ -17,12 +17,19 @@ import lab.fleet.FleetEngine;
 import lab.fleet.FleetMachine;
 import lab.fleet.FleetRegistry;
 import lab.fleet.ProcessUnitRunner;
+import lab.fleet.SystemdUnitRunner;
+import lab.fleet.UnitRunner;
+import lab.machine.Machine;
+import lab.provider.LabDir;
+import lab.provider.vagrant.VagrantBackend;
 import lab.provider.DaemonView;
 
 /**
  * fleet for a lab, run by its daemon once a `lab fleet` command asked for it: an agent per node (its machine ID
  * derived from the lab and node names, its metadata from the node's user-data, its heartbeat through the node's own
- * etcd) and one engine. Units run as processes, inside the node's namespace on netns.
+ * etcd) and one engine. Units run as processes, inside the node's namespace on netns; on Flatcar VMs they are systemd
+ * units over SSH and a machine's ID is the VM's /etc/machine-id (classic CoreOS boxes run fleet itself: `lab fleet`
+ * drives it through fleetctl and the daemon runs none of this).
  */
 final class FleetService implements AutoCloseable {
     static final long TICK_MS = 500;
@@ -45,17 +52,36 @@ final class FleetService implements AutoCloseable {
         Map<String, String> namespaces = new LinkedHashMap<>();
         lab.provider.netns.NetnsLayout.read(labRoot).ifPresent(l -> l.nodes().forEach(nn -> namespaces.put(nn.node(),
                 nn.namespace())));
+        // Vagrant VMs (Flatcar: no fleet of its own): units are systemd units over SSH, the VM's machine ID is its
+        // /etc/machine-id, and a VM that stops answering stops its agent's heartbeat
+        LabDir dir = new LabDir(labRoot.getParent().getParent(), labRoot.getFileName().toString());
+        boolean vms = VagrantBackend.profileOf(dir).isPresent();
         for (String[] n : view.nodes()) {
             String endpoint = n[1].equals("worker") ? endpoints.get(0) : "http://" + n[2] + ":2379";
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("COREOS_PUBLIC_IPV4", n[2]);
-            env.put("COREOS_PRIVATE_IPV4", n[2]);
-            env.put("ETCDCTL_API", "3");
-            env.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
-            FleetAgent a = new FleetAgent(new FleetMachine(machineId(view.name(), n[0]), metadata(n[3])), n[2], n[0],
-                    new FleetRegistry(endpoint), agentTtl, new ProcessUnitRunner(labRoot.resolve("nodes")
-                    .resolve(n[0]).resolve("units"), env, namespaces.containsKey(n[0]) ? List.of("ip", "netns", "exec",
-                    namespaces.get(n[0])) : List.of()));
+            UnitRunner runner;
+            String id;
+            if (vms) {
+                Machine m = VagrantBackend.connect(dir, n[0]);
+                try {
+                    id = SystemdUnitRunner.machineId(m);
+                } catch (RuntimeException unreachable) {
+                    m.close();
+                    continue; // a VM that does not answer now has no agent: fleet never sees that machine
+                }
+                runner = new SystemdUnitRunner(m);
+            } else {
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("COREOS_PUBLIC_IPV4", n[2]);
+                env.put("COREOS_PRIVATE_IPV4", n[2]);
+                env.put("ETCDCTL_API", "3");
+                env.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
+                id = machineId(view.name(), n[0]);
+                runner = new ProcessUnitRunner(labRoot.resolve("nodes").resolve(n[0]).resolve("units"), env,
+                        namespaces.containsKey(n[0]) ? List.of("ip", "netns", "exec", namespaces.get(n[0]))
+                                : List.of());
+            }
+            FleetAgent a = new FleetAgent(new FleetMachine(id, metadata(n[3])), n[2], n[0],
+                    new FleetRegistry(endpoint), agentTtl, runner);
             agents.add(a);
             loops.scheduleWithFixedDelay(() -> safely(a::tick), 0, TICK_MS, TimeUnit.MILLISECONDS);
         }

@@ -1,6 +1,11 @@
 package lab.fleet;
 
 import java.util.List;
+import java.util.Optional;
+import lab.machine.Machine;
+import lab.provider.SshNodeBackend;
+import lab.provider.vagrant.VagrantBackend;
+import lab.spec.Profile;
 import lab.provider.Lab;
 import lab.spec.BadInputException;
 import lab.spec.EnvironmentException;
@@ -12,9 +17,9 @@ public final class LabFleet {
     }
 
     public static FleetRegistry registry(Lab lab) {
-        if (lab.state().provider() == ProviderKind.VAGRANT) {
-            throw new BadInputException("fleet on Vagrant VMs is not built yet (fleetctl over SSH on CoreOS boxes, "
-                    + "systemd units on Flatcar); it runs on the local and netns providers");
+        if (fleetctl(lab).isPresent()) {
+            throw new BadInputException("lab \"" + lab.state().name() + "\" runs classic CoreOS, whose own fleet "
+                    + "schedules its units: `lab fleet` commands go to fleetctl there");
         }
         lab.daemon().fleet();
         List<String> live = lab.liveEndpoints();
@@ -23,6 +28,33 @@ public final class LabFleet {
                     + "registry in etcd");
         }
         return new FleetRegistry(live.get(0));
+    }
+
+    /**
+     * Where `lab fleet` runs {@code fleetctl}: on classic CoreOS VMs fleet itself is there (cloud-config starts
+     * fleet.service), so the lab drives it instead of its own engine; the first member that answers. Empty for
+     * every other lab.
+     */
+    public static Optional<Machine> fleetctl(Lab lab) {
+        if (lab.state().provider() != ProviderKind.VAGRANT
+                || VagrantBackend.profileOf(lab.dir()).filter(p -> p == Profile.COREOS).isEmpty()) {
+            return Optional.empty();
+        }
+        SshNodeBackend vms = (SshNodeBackend) lab.backend();
+        List<String> tried = new java.util.ArrayList<>();
+        for (var n : lab.state().members()) {
+            Machine m = vms.machine(lab, n.name());
+            try {
+                if (m.exec("fleetctl --version", java.time.Duration.ofSeconds(10)).ok()) {
+                    return Optional.of(m);
+                }
+                tried.add(n.name() + " (no fleetctl)");
+            } catch (RuntimeException e) {
+                tried.add(n.name() + " (" + e.getMessage() + ")");
+            }
+        }
+        throw new EnvironmentException("no member of lab \"" + lab.state().name() + "\" runs fleetctl: "
+                + String.join(", ", tried));
     }
 
     /** Live machine ID to node name, by the address each agent registered for its machine. */

@@ -16,9 +16,9 @@ import org.awaitility.Awaitility;
  * Test support: a stand-in for a Flatcar VM, since no VM boots here. Real systemd 252 is PID 1 of its own namespaces
  * (src/test/resources/systemd-node/boot.sh says what is private), with a real sshd as one of its services and an
  * {@code etcd-member.service} that runs Debian's etcd the way Flatcar's runs etcd's container: the ETCD_* variables
- * of the lab's drop-in, {@code Restart=on-failure}. Two differences from Flatcar, both named here: etcd runs directly
- * (no container image), and RestartSec is 1 s instead of 10 s so that a test sees within seconds whether a killed
- * etcd comes back. The network is the host's: sshd and etcd listen on the loopback address given.
+ * of the lab's drop-in, {@code Restart=on-failure} (src/test/resources/systemd-node/units/etcd-member.service names
+ * what differs from Flatcar's). The network is the host's here: sshd and etcd listen on the loopback address given.
+ * The fake vagrant boots the same machines inside network namespaces, as its VMs.
  */
 public final class SystemdNode implements AutoCloseable {
     public static final String USER = "root";
@@ -51,49 +51,23 @@ public final class SystemdNode implements AutoCloseable {
      */
     public static SystemdNode boot(Path dir, String name, String address, int sshPort, String machineId)
             throws IOException, InterruptedException {
-        Path units = dir.resolve("seed/units");
-        Files.createDirectories(units);
-        Files.writeString(dir.resolve("seed/machine-id"), machineId + "\n");
-        for (String t : List.of("sysinit", "basic", "shutdown", "sockets", "network", "network-online",
-                "multi-user")) {
-            Files.writeString(units.resolve(t + ".target"), "[Unit]\nDescription=" + t + " (stand-in: empty)\n");
-        }
-        Files.writeString(units.resolve("lab.target"), "[Unit]\nDescription=the stand-in's boot target\n"
-                + "Wants=systemd-journald.service lab-sshd.service\n");
-        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("host_ed25519").toString());
+        Path seed = dir.resolve("seed");
+        Path units = seed.resolve("units");
+        copyStandInUnits(units);
+        Files.writeString(seed.resolve("machine-id"), machineId + "\n");
+        Files.writeString(seed.resolve("hostname"), name + "\n");
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", seed.resolve("host_ed25519").toString());
         Path clientKey = dir.resolve("client/id_ed25519");
-        Files.writeString(dir.resolve("authorized_keys"), SshKeys.ensure(clientKey, "lab-test") + "\n");
+        Files.writeString(seed.resolve("authorized_keys"), SshKeys.ensure(clientKey, "lab-test") + "\n");
         Path knownHosts = dir.resolve("known_hosts");
-        Files.writeString(knownHosts, SshKeys.knownHostsLine(address, sshPort, Files.readString(dir.resolve(
+        Files.writeString(knownHosts, SshKeys.knownHostsLine(address, sshPort, Files.readString(seed.resolve(
                 "host_ed25519.pub"))) + "\n");
-        Files.writeString(dir.resolve("sshd_config"), String.join("\n", List.of("Port " + sshPort,
-                "ListenAddress " + address, "HostKey " + dir.resolve("host_ed25519"),
-                "AuthorizedKeysFile " + dir.resolve("authorized_keys"), "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no", "UsePAM no", "PermitRootLogin prohibit-password",
-                "StrictModes no", "PidFile none", "LogLevel ERROR")) + "\n");
-        Files.writeString(units.resolve("lab-sshd.service"), "[Unit]\nDescription=OpenSSH server of the stand-in\n"
-                + "[Service]\nExecStartPre=/bin/mkdir -p /run/sshd\nExecStart=/usr/sbin/sshd -D -e -f "
-                + dir.resolve("sshd_config") + "\n");
-        Files.writeString(units.resolve("etcd-member.service"), String.join("\n", List.of(
-                "[Unit]",
-                "Description=etcd (stand-in for Flatcar's etcd-member: Debian's etcd directly, no container)",
-                "Wants=network-online.target",
-                "After=network-online.target",
-                "[Service]",
-                "Type=notify",
-                "Restart=on-failure",
-                "RestartSec=1s",
-                "TimeoutStartSec=0",
-                "LimitNOFILE=40000",
-                "Environment=ETCD_DATA_DIR=/var/lib/etcd",
-                "ExecStart=/usr/bin/etcd",
-                "[Install]",
-                "WantedBy=multi-user.target", "")));
+        Files.writeString(seed.resolve("sshd_config"), sshdConfig(address, sshPort));
         Path dropIn = units.resolve("etcd-member.service.d");
         Files.createDirectories(dropIn);
         String peer = "http://" + address + ":2380";
         Files.writeString(dropIn.resolve("20-lab.conf"), String.join("\n", List.of("[Service]",
-                "Environment=ETCD_NAME=" + name,
+                "Environment=ETCD_NAME=%H",
                 "Environment=ETCD_LISTEN_CLIENT_URLS=http://" + address + ":2379",
                 "Environment=ETCD_ADVERTISE_CLIENT_URLS=http://" + address + ":2379",
                 "Environment=ETCD_LISTEN_PEER_URLS=" + peer,
@@ -104,7 +78,7 @@ public final class SystemdNode implements AutoCloseable {
         try (var in = SystemdNode.class.getResourceAsStream("/systemd-node/boot.sh")) {
             Files.write(script, in.readAllBytes());
         }
-        Process p = new ProcessBuilder("setsid", "sh", script.toString(), dir.resolve("seed").toString())
+        Process p = new ProcessBuilder("setsid", "sh", script.toString(), seed.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("boot.log").toFile()).start();
         SystemdNode node = new SystemdNode(address, sshPort, machineId, p, clientKey, knownHosts);
         try {
@@ -126,6 +100,26 @@ public final class SystemdNode implements AutoCloseable {
             throw e;
         }
         return node;
+    }
+
+    /** The stand-in's own units (targets, sshd, etcd-member), from src/test/resources/systemd-node/units. */
+    static void copyStandInUnits(Path units) throws IOException {
+        Files.createDirectories(units);
+        for (String u : List.of("sysinit.target", "basic.target", "shutdown.target", "sockets.target",
+                "network.target", "network-online.target", "multi-user.target", "lab.target", "lab-sshd.service",
+                "etcd-member.service")) {
+            try (var in = SystemdNode.class.getResourceAsStream("/systemd-node/units/" + u)) {
+                Files.write(units.resolve(u), in.readAllBytes());
+            }
+        }
+    }
+
+    /** sshd on one address and port, the seed's host key, the seed's authorized_keys as the only way in. */
+    static String sshdConfig(String address, int port) {
+        return String.join("\n", List.of("Port " + port, "ListenAddress " + address,
+                "HostKey /run/lab-standin/host_ed25519", "AuthorizedKeysFile /run/lab-standin/authorized_keys",
+                "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
+                "PermitRootLogin prohibit-password", "StrictModes no", "PidFile none", "LogLevel ERROR")) + "\n";
     }
 
     private static void run(String... cmd) throws IOException, InterruptedException {

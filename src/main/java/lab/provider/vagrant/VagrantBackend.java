@@ -253,19 +253,27 @@ public final class VagrantBackend extends SshNodeBackend {
     /** The VM over SSH, as `vagrant ssh-config` described it, with sudo for the box's login user. */
     @Override
     public Machine machine(Lab lab, String node) {
-        return machines.computeIfAbsent(node, name -> {
-            Vms vms = Vms.read(lab.dir());
-            SshConfig.Host h = vms.hosts().get(name);
-            if (h == null) {
-                throw new EnvironmentException(name + " has no VM in lab \"" + lab.state().name() + "\"");
-            }
-            if (!Files.isReadable(Path.of(h.identityFile()))) {
-                throw new EnvironmentException(name + ": `vagrant ssh-config` names the key " + h.identityFile()
-                        + ", which cannot be read");
-            }
-            return new Machine(name, profile(vms), new SshTransport(h.hostName(), h.port(), h.user(),
-                    Path.of(h.identityFile()), knownHosts(lab.dir()), CONNECT), !h.user().equals("root"));
-        });
+        return machines.computeIfAbsent(node, name -> connect(lab.dir(), name));
+    }
+
+    /** A new connection to a VM of the lab (one per caller: the daemon's fleet agents keep their own). */
+    public static Machine connect(LabDir dir, String name) {
+        Vms vms = Vms.read(dir);
+        SshConfig.Host h = vms.hosts().get(name);
+        if (h == null) {
+            throw new EnvironmentException(name + " has no VM in lab \"" + dir.name() + "\"");
+        }
+        if (!Files.isReadable(Path.of(h.identityFile()))) {
+            throw new EnvironmentException(name + ": `vagrant ssh-config` names the key " + h.identityFile()
+                    + ", which cannot be read");
+        }
+        return new Machine(name, profile(vms), new SshTransport(h.hostName(), h.port(), h.user(),
+                Path.of(h.identityFile()), knownHosts(dir), CONNECT), !h.user().equals("root"));
+    }
+
+    /** The profile of a lab brought up by this provider; empty for labs of other providers. */
+    public static java.util.Optional<Profile> profileOf(LabDir dir) {
+        return Files.exists(Vms.file(dir)) ? java.util.Optional.of(Vms.read(dir).profile()) : java.util.Optional.empty();
     }
 
     /** What `lab ssh` needs for a VM. */
