@@ -1,6 +1,6 @@
 #!/bin/sh
 # Test support, not a provider: boots a throwaway systemd "machine", the stand-in for a Flatcar VM where no VM can
-# boot. Run as `boot.sh SEED` (SystemdNode, or the fake vagrant's VMs inside a network namespace). It puts itself in
+# boot. Run as `boot.sh SEED [NETNS]` (SystemdNode; the fake vagrant's VMs in their network namespace). It puts itself in
 # cgroups of its own, then runs the rest in new PID, mount, cgroup and UTS namespaces where Debian's systemd is PID 1.
 # The host's file system is shared except what the machine could change: /etc is a copy-on-write overlay, and /run,
 # the unit directories, the generators and the journal are private tmpfs mounts, so systemd sees only the seed's
@@ -12,13 +12,16 @@
 #   sshd_config  for lab-sshd.service; the seed is visible inside as /run/lab-standin
 set -eu
 seed=$1
-if [ "${2:-}" != inner ]; then
+if [ "${3:-}" != inner ]; then
   cg=lab-sd-$$
   for h in systemd unified; do
     mkdir -p /sys/fs/cgroup/$h/$cg
     echo $$ > /sys/fs/cgroup/$h/$cg/cgroup.procs
   done
-  exec unshare --pid --fork --mount --cgroup --uts sh "$0" "$seed" inner
+  if [ -n "${2:-}" ]; then  # ip netns exec execs: the PID stays the one that owns the cgroups
+    exec ip netns exec "$2" unshare --pid --fork --mount --cgroup --uts sh "$0" "$seed" "$2" inner
+  fi
+  exec unshare --pid --fork --mount --cgroup --uts sh "$0" "$seed" "" inner
 fi
 mount --make-rprivate /
 mount -t proc proc /proc
@@ -30,6 +33,9 @@ mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/lab-standin /run/etc/upper /run/etc/work
 mount --bind "$seed" /run/lab-standin
 mount -t overlay overlay -o lowerdir=/etc,upperdir=/run/etc/upper,workdir=/run/etc/work /etc
+# root's sessions get /bin/sh: the home directory is the host's, and a session killed with its machine must not
+# leave the host's shell start-up half done (seen: pyenv's rehash lock in ~/.bashrc, which then stalled every shell)
+sed -i 's#^\(root:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:\).*#\1/bin/sh#' /etc/passwd
 for d in /etc/systemd/system /usr/lib/systemd/system /usr/lib/systemd/system-generators; do
   mount -t tmpfs -o mode=0755 tmpfs "$d"
 done

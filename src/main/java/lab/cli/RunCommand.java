@@ -56,8 +56,13 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "The running lab for scenarios with use: existing.")
     String name;
 
-    @Option(names = "--provider", paramLabel = "P", description = "local (the only one that runs scenarios so far).")
+    @Option(names = "--provider", paramLabel = "P", description = "local (default), netns or vagrant: where every "
+            + "scenario's lab runs.")
     String provider;
+
+    @Option(names = "--subnet", paramLabel = "CIDR", description = "The lab network of every scenario's lab, like "
+            + "10.77.1.0/24 (netns and vagrant labs; node addresses follow it).")
+    String subnet;
 
     @Override
     public Integer call() {
@@ -65,7 +70,7 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
             throw new BadInputException("--keep takes always, never or on-failure, got \"" + keep + "\"");
         }
         Overrides o = new Overrides(null, null, SpecOptions.parse("--provider", provider, lab.spec.ProviderKind::parse,
-                lab.spec.ProviderKind.values()), null, null);
+                lab.spec.ProviderKind.values()), null, null, SpecOptions.subnet(subnet));
         List<Scenario> scenarios = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         for (Path f : files()) {
@@ -88,12 +93,13 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
         if (parallel > 1) {
             java.util.Map<String, String> subnets = new java.util.HashMap<>();
             for (Scenario sc : scenarios) {
-                if (sc.lab() != null && sc.lab().provider() == lab.spec.ProviderKind.NETNS) {
+                if (sc.lab() != null && sc.lab().provider() != lab.spec.ProviderKind.LOCAL) {
                     String other = subnets.put(sc.lab().subnet().toString(), sc.name());
                     if (other != null) {
                         throw new BadInputException("scenarios " + other + " and " + sc.name() + " would bring up "
-                                + "netns labs on the same subnet " + sc.lab().subnet() + " at once: run them without "
-                                + "--parallel, or give each its own subnet: in its lab: block");
+                                + sc.lab().provider().toString().toLowerCase(java.util.Locale.ROOT) + " labs on the "
+                                + "same subnet " + sc.lab().subnet() + " at once: run them without --parallel, or "
+                                + "give each its own subnet: in its lab: block");
                     }
                 }
             }

@@ -67,9 +67,13 @@ final class SpecOptions {
         }
         return new Overrides(name, nodes, parse("--provider", provider, ProviderKind::parse, ProviderKind.values()),
                 parse("--profile", profile, Profile::parse, Profile.values()),
-                parse("--bootstrap", bootstrap, Bootstrap::parse, Bootstrap.values()),
-                subnet == null ? null : lab.spec.Subnet.parse(subnet).orElseThrow(() -> new BadInputException(
-                        "--subnet \"" + subnet + "\" is not an IPv4 network like 10.77.1.0/24")));
+                parse("--bootstrap", bootstrap, Bootstrap::parse, Bootstrap.values()), subnet(subnet));
+    }
+
+    /** --subnet's value, or null when it was not given. */
+    static lab.spec.Subnet subnet(String value) {
+        return value == null ? null : lab.spec.Subnet.parse(value).orElseThrow(() -> new BadInputException(
+                "--subnet \"" + value + "\" is not an IPv4 network like 10.77.1.0/24"));
     }
 
     static <T extends Enum<T>> T parse(String flag, String value, Function<String, Optional<T>> parser, T[] all) {

@@ -60,6 +60,12 @@ final class FleetService implements AutoCloseable {
             String endpoint = n[1].equals("worker") ? endpoints.get(0) : "http://" + n[2] + ":2379";
             UnitRunner runner;
             String id;
+            // what EnvironmentFile=/etc/environment gives units on CoreOS, and every member for etcdctl
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("COREOS_PUBLIC_IPV4", n[2]);
+            env.put("COREOS_PRIVATE_IPV4", n[2]);
+            env.put("ETCDCTL_API", "3");
+            env.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
             if (vms) {
                 Machine m = VagrantBackend.connect(dir, n[0]);
                 try {
@@ -68,13 +74,8 @@ final class FleetService implements AutoCloseable {
                     m.close();
                     continue; // a VM that does not answer now has no agent: fleet never sees that machine
                 }
-                runner = new SystemdUnitRunner(m);
+                runner = new SystemdUnitRunner(m, env);
             } else {
-                Map<String, String> env = new LinkedHashMap<>();
-                env.put("COREOS_PUBLIC_IPV4", n[2]);
-                env.put("COREOS_PRIVATE_IPV4", n[2]);
-                env.put("ETCDCTL_API", "3");
-                env.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
                 id = machineId(view.name(), n[0]);
                 runner = new ProcessUnitRunner(labRoot.resolve("nodes").resolve(n[0]).resolve("units"), env,
                         namespaces.containsKey(n[0]) ? List.of("ip", "netns", "exec", namespaces.get(n[0]))

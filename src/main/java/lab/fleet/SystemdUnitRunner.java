@@ -12,16 +12,25 @@ import lab.transport.ExecResult;
  * systemd's runtime unit directory (/run/systemd/system, so a reboot forgets it, as it forgot fleet's), then
  * {@code systemctl daemon-reload} and {@code start}; stopping is {@code systemctl stop} and removing the file. systemd
  * itself runs the Exec* lines and expands the specifiers (%m is the VM's own /etc/machine-id, which is why the agent
- * of a VM takes that as its machine ID); {@code journalctl -u} has the output.
+ * of a VM takes that as its machine ID); {@code journalctl -u} has the output. A drop-in next to the unit gives it
+ * the environment the lab's agents give units on every provider (ETCDCTL_ENDPOINTS naming every member, so a unit
+ * whose own node's etcd is down can still deregister itself; COREOS_PUBLIC_IPV4 and friends).
  */
 public final class SystemdUnitRunner implements UnitRunner {
     public static final String UNIT_DIR = "/run/systemd/system";
     private static final Duration PING = Duration.ofSeconds(2);
     private final Machine machine;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> environment;
 
     public SystemdUnitRunner(Machine machine) {
+        this(machine, Map.of());
+    }
+
+    /** @param environment set for every unit by a drop-in ({@code Environment=} lines) */
+    public SystemdUnitRunner(Machine machine, Map<String, String> environment) {
         this.machine = machine;
+        this.environment = Map.copyOf(environment);
     }
 
     /** The machine's /etc/machine-id, fleet's ID for it. */
@@ -49,13 +58,18 @@ public final class SystemdUnitRunner implements UnitRunner {
         started.add(unit.name());
         String name = quote(unit.name());
         String text = unit.serialize();
+        StringBuilder dropIn = new StringBuilder("[Service]\n");
+        new java.util.TreeMap<>(environment).forEach((k, v) -> dropIn.append("Environment=\"").append(k).append('=')
+                .append(v).append("\"\n"));
         String marker = "LAB_UNIT_EOF";
         while (text.contains(marker)) {
             marker += "_";
         }
         try {
-            return machine.exec("mkdir -p " + UNIT_DIR + " && cat > " + UNIT_DIR + "/" + name + " <<'" + marker
-                    + "'\n" + text + "\n" + marker + "\nsystemctl daemon-reload && systemctl start " + name).ok();
+            return machine.exec("mkdir -p " + UNIT_DIR + "/" + name + ".d && cat > " + UNIT_DIR + "/" + name
+                    + " <<'" + marker + "'\n" + text + "\n" + marker + "\ncat > " + UNIT_DIR + "/" + name
+                    + ".d/10-lab-environment.conf <<'" + marker + "'\n" + dropIn + marker
+                    + "\nsystemctl daemon-reload && systemctl start " + name).ok();
         } catch (RuntimeException e) {
             return false;
         }
@@ -66,7 +80,8 @@ public final class SystemdUnitRunner implements UnitRunner {
         started.remove(unit);
         String name = quote(unit);
         try {
-            machine.exec("systemctl stop " + name + "; rm -f " + UNIT_DIR + "/" + name + " && systemctl daemon-reload");
+            machine.exec("systemctl stop " + name + "; rm -rf " + UNIT_DIR + "/" + name + " " + UNIT_DIR + "/" + name
+                    + ".d && systemctl daemon-reload");
         } catch (RuntimeException e) {
             // an unreachable machine runs nothing the cluster still counts on; its units go with the machine
         }

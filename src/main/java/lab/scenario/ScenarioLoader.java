@@ -84,9 +84,6 @@ public final class ScenarioLoader {
                 // the spec's problems are in specProblems
             }
             problems.addAll(specProblems.list());
-            if (lab != null && lab.provider() == ProviderKind.VAGRANT) {
-                problems.error(top.keyPos("lab"), "provider vagrant cannot run scenarios yet; use local or netns");
-            }
         } else if (top.has("lab")) {
             problems.error(top.keyPos("lab"), "use: existing runs on a lab that is up: drop the lab: block");
         }

@@ -79,8 +79,6 @@ class ScenarioFormatTest {
                         "unknown expectation \"quorom\"; did you mean \"quorum\"?"),
                 Arguments.of("two actions", "steps:\n  - kill: leader\n    stop: follower\n", "3:5",
                         "one action per step: \"kill\" and \"stop\" are both here"),
-                Arguments.of("provider cannot", "lab: {provider: vagrant}\nsteps:\n  - kill: leader\n", "1:1",
-                        "provider vagrant cannot run scenarios yet; use local or netns"),
                 Arguments.of("bad lab block", "lab: {nodes: two}\nsteps:\n  - kill: leader\n", "1:14",
                         "\"nodes\" must be a number of members (nodes: 3) or a list of nodes, got \"two\""),
                 Arguments.of("unknown top-level key", "setps:\n  - kill: leader\n", "1:1",

@@ -190,6 +190,7 @@ public final class VagrantBackend extends SshNodeBackend {
             cli.up(List.of(n.name()), false, lab.log());
             drop(n.name());
         }
+        poweredOn(lab.dir(), n.name());
         StringBuilder prelude = new StringBuilder();
         if (!extraEnv.isEmpty()) {
             // a member added at run time joins with initial-cluster-state existing: a drop-in of the lab's own
@@ -212,8 +213,8 @@ public final class VagrantBackend extends SshNodeBackend {
     /** Asked over SSH: the VM's etcd unit has a main process. A VM that does not answer runs no etcd we can use. */
     @Override
     public boolean alive(Lab lab, NodeState n) {
-        if (!n.hasEtcd()) {
-            return false;
+        if (!n.hasEtcd() || Files.exists(poweredOff(lab.dir(), n.name()))) {
+            return false; // no SSH to a VM the lab powered off: connecting would wait for the full timeout
         }
         try {
             return machine(lab, n.name()).pid().isPresent();
@@ -226,12 +227,32 @@ public final class VagrantBackend extends SshNodeBackend {
     public void powerOff(Lab lab, NodeState n) {
         new VagrantCli(vagrantDir(lab.dir())).haltForce(n.name());
         drop(n.name());
+        try {
+            Files.createDirectories(lab.dir().nodeDir(n.name()));
+            Files.writeString(poweredOff(lab.dir(), n.name()), "halted by `lab node poweroff`\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Marks a VM the lab powered off; the next start boots it (vagrant up) and removes the mark. */
+    static Path poweredOff(LabDir dir, String node) {
+        return dir.nodeDir(node).resolve("powered-off");
+    }
+
+    private static void poweredOn(LabDir dir, String node) {
+        try {
+            Files.deleteIfExists(poweredOff(dir, node));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
     public void reboot(Lab lab, NodeState n) {
         new VagrantCli(vagrantDir(lab.dir())).reload(n.name());
         drop(n.name());
+        poweredOn(lab.dir(), n.name());
     }
 
     @Override

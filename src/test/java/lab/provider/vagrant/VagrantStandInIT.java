@@ -1,0 +1,192 @@
+package lab.provider.vagrant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import lab.etcd.EtcdHttp;
+import lab.machine.SystemdNode;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+
+/**
+ * The Vagrant provider end to end, on the FAKE vagrant's stand-in VMs (FAKE_VAGRANT_VMS=standin): each VM is a
+ * network namespace on a host-only bridge running real systemd, sshd and an etcd-member.service, its rendered user-data
+ * applied by a fake coreos-cloudinit. Everything above `vagrant` is the real provider: SSH with learnt host keys,
+ * the Flatcar profile's systemctl commands, poweroff as `halt --force`, fleet units as systemd units, a scenario with
+ * its workload and checks.
+ */
+class VagrantStandInIT {
+    static final Path LAB = Path.of("lab").toAbsolutePath();
+    static final String SUBNET = "172.31.78.0/24";
+    static final String NET = "172.31.78.";
+    static final Duration CALL = Duration.ofSeconds(2);
+
+    @TempDir
+    Path dir;
+    Path home;
+    Path fake;
+
+    @BeforeEach
+    void fake() throws Exception {
+        assumeTrue(SystemdNode.possible() && Files.isExecutable(Path.of("/usr/bin/ruby")),
+                "needs root, systemd, unshare, sshd and ruby");
+        for (String f : List.of("fake-vagrant/vagrant", "fake-vagrant/apply-user-data.rb", "systemd-node/boot.sh",
+                "systemd-node/units/sysinit.target", "systemd-node/units/basic.target",
+                "systemd-node/units/shutdown.target", "systemd-node/units/sockets.target",
+                "systemd-node/units/network.target", "systemd-node/units/network-online.target",
+                "systemd-node/units/multi-user.target", "systemd-node/units/lab.target",
+                "systemd-node/units/lab-sshd.service", "systemd-node/units/etcd-member.service")) {
+            Path to = dir.resolve("fake").resolve(f);
+            Files.createDirectories(to.getParent());
+            try (InputStream in = getClass().getResourceAsStream("/" + f)) {
+                Files.write(to, in.readAllBytes());
+            }
+        }
+        fake = dir.resolve("fake/fake-vagrant/vagrant");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        home = dir.resolve("fake-home");
+        Files.createDirectories(home);
+    }
+
+    @AfterEach
+    void down() throws Exception {
+        if (home == null) {
+            return;
+        }
+        lab("down", "--name", "vsi");
+        // whatever happened above: no stand-in VM, namespace or bridge of this test stays
+        ProcessResult left = new ProcessExecutor().command("ip", "-o", "link", "show").readOutput(true).execute();
+        String id = fakeId();
+        assertFalse(left.outputUTF8().contains("fvb" + id), "the fake's bridge is gone");
+        String ns = new ProcessExecutor().command("ip", "netns", "list").readOutput(true).execute().outputUTF8();
+        assertFalse(ns.contains("fvm" + id), "the fake's namespaces are gone: " + ns);
+        try (var pids = Files.list(home.resolve("vms"))) {
+            assertEquals(List.of(), pids.filter(p -> p.toString().endsWith(".pid")).toList(), "no VM runs");
+        } catch (java.nio.file.NoSuchFileException none) {
+            // no VM was ever booted
+        }
+    }
+
+    /** The fake names its bridge and namespaces after a checksum of its home directory. */
+    String fakeId() throws Exception {
+        return new ProcessExecutor().command("sh", "-c", "printf '%s' '" + home + "' | cksum | cut -c1-5")
+                .readOutput(true).execute().outputUTF8().trim();
+    }
+
+    ProcessResult lab(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(LAB.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessExecutor().command(cmd).directory(dir.toFile()).environment(Map.of("LAB_VAGRANT",
+                fake.toString(), "FAKE_VAGRANT_HOME", home.toString(), "FAKE_VAGRANT_VMS", "standin",
+                "LAB_SSH_CONNECT", "10")).readOutput(true).redirectErrorStream(true).timeout(5, TimeUnit.MINUTES)
+                .execute();
+    }
+
+    String ok(String... args) throws Exception {
+        ProcessResult r = lab(args);
+        assertEquals(0, r.getExitValue(), String.join(" ", args) + ":\n" + r.outputUTF8());
+        return r.outputUTF8();
+    }
+
+    List<String> calls() throws Exception {
+        return Files.readAllLines(home.resolve("calls.log"));
+    }
+
+    static String client(int node) {
+        return "http://" + NET + (100 + node) + ":2379";
+    }
+
+    static boolean answers(int node) {
+        try {
+            EtcdHttp.get(client(node), "/probe", CALL);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void vagrantLabsRunOnStandInVmsWithFaultsAndFleet() throws Exception {
+        String up = ok("up", "--provider", "vagrant", "--subnet", SUBNET, "--name", "vsi");
+        assertTrue(up.contains("3 member(s) on Vagrant VMs on " + SUBNET), up);
+        assertEquals(3, EtcdHttp.members(client(1), CALL).size());
+        // the user-data was applied on the VM ($private_ipv4 filled in) and etcd is systemd's etcd-member
+        assertTrue(ok("ssh", "core-02", "--name", "vsi", "--", "cat /etc/lab/cluster.env")
+                .contains("FLEET_PUBLIC_IP=" + NET + "102"));
+        assertEquals("active", ok("ssh", "core-02", "--name", "vsi", "--", "systemctl is-active etcd-member")
+                .trim());
+
+        // kill: the unit stays down (Restart=on-failure notwithstanding) and the others keep quorum
+        ok("node", "kill", "core-02", "--name", "vsi");
+        Awaitility.await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        assertFalse(answers(2), "a killed member stays down");
+        EtcdHttp.put(client(1), "/kept", "v1", Duration.ofSeconds(5));
+
+        // poweroff is a hard halt of the VM; its disk keeps etcd's data for the next boot
+        ok("node", "poweroff", "core-03", "--name", "vsi");
+        assertTrue(calls().contains("halt --force core-03"), calls().toString());
+        assertFalse(answers(3));
+        ok("node", "start", "core-02", "--name", "vsi");
+        ok("node", "start", "core-03", "--name", "vsi");
+        assertTrue(calls().contains("up --machine-readable --no-parallel core-03"), calls().toString());
+        Awaitility.await("core-03 back with its data").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> EtcdHttp.get(client(3), "/kept", CALL).equals(Optional.of("v1")));
+
+        // fleet: units are systemd units on the VMs; a powered-off VM's unit moves
+        Files.writeString(dir.resolve("hello@.service"), String.join("\n", "[Unit]",
+                "Description=hello %i", "[Service]", "ExecStartPre=etcdctl put /test/%m %H",
+                "ExecStart=/bin/sh -c 'while true; do echo hello %i from %H; sleep 1; done'",
+                "ExecStopPost=-etcdctl del /test/%m", "[X-Fleet]", "Conflicts=hello@*.service", ""));
+        ok("fleet", "start", "hello@1.service", "--name", "vsi");
+        Awaitility.await("hello@1 to run").atMost(Duration.ofSeconds(30)).until(() -> lab("fleet", "list-units",
+                "--no-legend", "--name", "vsi").outputUTF8().contains("running"));
+        String line = ok("fleet", "list-units", "--no-legend", "--name", "vsi").lines().findFirst().orElseThrow();
+        String ip = line.split("\\s+")[1].split("/")[1];
+        String node = "core-0" + ip.substring(ip.length() - 1);
+        String machineId = ok("ssh", node, "--name", "vsi", "--", "cat /etc/machine-id").trim();
+        assertEquals(Optional.of(node), EtcdHttp.get(client(1), "/test/" + machineId, CALL),
+                "the unit ran on " + node + ", where systemd expanded %m and %H");
+        assertTrue(ok("fleet", "status", "hello@1.service", "--name", "vsi").contains("hello 1 from " + node),
+                "status shows the unit's journal");
+
+        ok("node", "poweroff", node, "--name", "vsi");
+        long t0 = System.nanoTime();
+        Awaitility.await("hello@1 to move").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(300))
+                .until(() -> lab("fleet", "list-units", "--no-legend", "--name", "vsi").outputUTF8().lines()
+                        .anyMatch(l -> l.startsWith("hello@1.service") && !l.contains(ip) && l.contains("running")));
+        System.out.printf("hello@1.service moved %.2f s after %s was powered off (agent TTL 5 s)%n",
+                (System.nanoTime() - t0) / 1e9, node);
+
+        ok("down", "--name", "vsi");
+        assertTrue(calls().contains("destroy -f"), calls().toString());
+    }
+
+    @Test
+    void scenariosRunOnStandInVms() throws Exception {
+        // forced-reelection stops every member and starts them again: a blocking `systemctl start` of the first
+        // (etcd-member is Type=notify, READY needs a leader) would hang there
+        String out = ok("run", LAB.getParent().resolve("scenarios/kill-leader.yaml").toString(),
+                LAB.getParent().resolve("scenarios/forced-reelection.yaml").toString(), "--provider", "vagrant",
+                "--subnet", SUBNET);
+        assertTrue(out.contains("PASS kill-leader") && out.contains("PASS forced-reelection")
+                && out.contains("ok   check linearizable"), out);
+        assertTrue(calls().contains("destroy -f"), "the scenario's lab was destroyed: " + calls());
+    }
+}
