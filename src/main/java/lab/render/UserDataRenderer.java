@@ -131,7 +131,7 @@ public final class UserDataRenderer {
     }
 
     /** ETCD_INITIAL_CLUSTER_STATE becomes initial-cluster-state, as coreos-cloudinit maps them back. */
-    static String etcd2Key(String env) {
+    public static String etcd2Key(String env) {
         return env.substring("ETCD_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
     }
 

@@ -52,7 +52,18 @@ public final class ScenarioRunner {
                 lab = Lab.open(workDir, options.labName(), s -> { });
             } else {
                 lab = Lab.create(workDir, sc.lab(), null, s -> { });
-                Readiness.awaitCluster(lab, Duration.ofSeconds(60));
+                try {
+                    Readiness.awaitCluster(lab, Duration.ofSeconds(60));
+                } catch (RuntimeException notReady) {
+                    String keep = options.keep() != null ? options.keep() : sc.keep();
+                    if (keep.equals("never")) {
+                        lab.destroy(); // a lab that never became ready is not left behind
+                    } else {
+                        out.println("  lab " + lab.state().name() + " kept (keep: " + keep + "): lab down --name "
+                                + lab.state().name());
+                    }
+                    throw notReady;
+                }
             }
         } catch (RuntimeException e) {
             out.println("  lab: " + e.getMessage());

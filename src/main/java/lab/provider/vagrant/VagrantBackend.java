@@ -178,12 +178,15 @@ public final class VagrantBackend extends SshNodeBackend {
     @Override
     public Processes.Started startEtcd(Lab lab, NodeState n, NodeEtcd etcd, Map<String, String> extraEnv) {
         Vms vms = Vms.read(lab.dir());
+        VagrantCli cli = new VagrantCli(vagrantDir(lab.dir()));
         if (!vms.hosts().containsKey(n.name())) {
-            throw new EnvironmentException(n.name() + " has no VM: a Vagrant lab grows by declaring the node in "
-                    + "lab.yaml and running `lab up` again, which adds its VM");
+            if (extraEnv.isEmpty()) {
+                throw new EnvironmentException(n.name() + " has no VM in lab \"" + lab.state().name() + "\"");
+            }
+            addVm(lab, n, extraEnv, cli);
+            vms = Vms.read(lab.dir());
         }
         SystemdProfile p = profile(vms);
-        VagrantCli cli = new VagrantCli(vagrantDir(lab.dir()));
         MachineReadable.MachineState vm = cli.status().get(n.name());
         if (vm == null || !vm.running()) {
             // powered off (or never made): boot it; etcd then starts from its user-data as on any boot
@@ -204,6 +207,69 @@ public final class VagrantBackend extends SshNodeBackend {
                 n.name() + ": " + p.unit() + " did not start; `lab ssh " + n.name() + " -- journalctl -u " + p.unit()
                         + "` says why"));
         return new Processes.Started(pid, 0);
+    }
+
+    /**
+     * A member added at run time gets a VM of its own: a Vagrantfile entry like the first member's (its address, its
+     * own user-data file) and user-data that joins the running cluster, ETCD_INITIAL_CLUSTER as the cluster listed
+     * it and initial-cluster-state existing, as an operator grows a cluster one member at a time. Then `vagrant up`
+     * for that VM alone, and its SSH details and host key as at `lab up`.
+     */
+    private void addVm(Lab lab, NodeState n, Map<String, String> join, VagrantCli cli) {
+        LabDir dir = lab.dir();
+        Path vagrantfile = vagrantDir(dir).resolve("Vagrantfile");
+        String first = lab.state().members().get(0).name();
+        String userDataFile = n.name() + ".yaml";
+        try {
+            String text = Files.readString(vagrantfile);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(\\s*)\\{ name: \"" + java.util.regex.Pattern
+                    .quote(first) + "\".*$").matcher(text);
+            if (!m.find()) {
+                throw new EnvironmentException(vagrantfile + " has no entry for " + first + " to model " + n.name()
+                        + "'s VM on");
+            }
+            String entry = m.group().replace("\"" + first + "\"", "\"" + n.name() + "\"")
+                    .replaceFirst("ip: \"[0-9.]+\"", "ip: \"" + n.specAddress() + "\"")
+                    .replaceFirst("user_data: \"[^\"]+\"", "user_data: \"" + userDataFile + "\"");
+            int end = text.indexOf('\n', text.lastIndexOf("{ name: \"")) + 1;
+            Files.writeString(vagrantfile, text.substring(0, end) + entry + "\n" + text.substring(end));
+            Files.writeString(dir.root().resolve("user-data").resolve(userDataFile), joining(
+                    lab.state().userData().get(n.name()), join));
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot add " + n.name() + "'s VM to " + vagrantfile + ": " + e.getMessage(),
+                    e);
+        }
+        lab.log().accept(n.name() + ": a new VM, joining with initial-cluster-state existing");
+        cli.up(List.of(n.name()), false, lab.log());
+        SshConfig.Host h = cli.sshConfig(List.of(n.name())).get(n.name());
+        if (h == null) {
+            throw new EnvironmentException("`vagrant ssh-config` says nothing of " + n.name());
+        }
+        String key = cli.ssh(n.name(), "cat /etc/ssh/ssh_host_ed25519_key.pub").trim();
+        try {
+            Files.writeString(knownHosts(dir), SshKeys.knownHostsLine(h.hostName(), h.port(), key) + "\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write " + knownHosts(dir) + ": " + e.getMessage(), e);
+        }
+        Vms vms = Vms.read(dir);
+        Map<String, SshConfig.Host> hosts = new LinkedHashMap<>(vms.hosts());
+        hosts.put(n.name(), h);
+        new Vms(vms.profile(), hosts).write(dir);
+    }
+
+    /** The members' user-data with the joining member's initial cluster and state (Flatcar drop-in or coreos.etcd2). */
+    static String joining(String userData, Map<String, String> join) {
+        String out = userData;
+        for (var e : join.entrySet()) {
+            String env = e.getKey();
+            String etcd2 = lab.render.UserDataRenderer.etcd2Key(env);
+            out = out.replaceAll("(Environment=\"" + env + "=)[^\"]*\"", "$1" + java.util.regex.Matcher
+                    .quoteReplacement(e.getValue()) + "\"")
+                    .replaceAll("(?m)^(\\s*" + etcd2 + ": ).*$", "$1" + java.util.regex.Matcher.quoteReplacement(
+                            "\"" + e.getValue() + "\""));
+        }
+        return out;
     }
 
     private static SystemdProfile profile(Vms vms) {

@@ -182,11 +182,13 @@ class VagrantStandInIT {
     void scenariosRunOnStandInVms() throws Exception {
         // forced-reelection stops every member and starts them again: a blocking `systemctl start` of the first
         // (etcd-member is Type=notify, READY needs a leader) would hang there
+        // grow-1-to-5 adds four VMs at run time, each booting with user-data that joins the running cluster
         String out = ok("run", LAB.getParent().resolve("scenarios/kill-leader.yaml").toString(),
-                LAB.getParent().resolve("scenarios/forced-reelection.yaml").toString(), "--provider", "vagrant",
+                LAB.getParent().resolve("scenarios/forced-reelection.yaml").toString(),
+                LAB.getParent().resolve("scenarios/grow-1-to-5.yaml").toString(), "--provider", "vagrant",
                 "--subnet", SUBNET);
         assertTrue(out.contains("PASS kill-leader") && out.contains("PASS forced-reelection")
-                && out.contains("ok   check linearizable"), out);
+                && out.contains("PASS grow-1-to-5") && out.contains("ok   check linearizable"), out);
         assertTrue(calls().contains("destroy -f"), "the scenario's lab was destroyed: " + calls());
     }
 }
