@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import lab.fleet.ClusterState;
 import lab.fleet.FleetMachine;
+import lab.fleet.Fleetctl;
 import lab.fleet.FleetRegistry;
 import lab.fleet.FleetUnit;
 import lab.fleet.UnitRunner;
@@ -20,7 +21,6 @@ import lab.fleet.SystemdUnitRunner;
 import lab.fleet.UnitSource;
 import lab.machine.Machine;
 import lab.transport.ExecResult;
-import lab.transport.Transport;
 import lab.provider.Lab;
 import lab.spec.BadInputException;
 import picocli.CommandLine.Command;
@@ -41,9 +41,6 @@ final class FleetCommand extends RunningLabVerb {
     @Option(names = "--fields", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "F,F", description = "The columns to show, comma-separated.")
     String fields;
 
-    /** Where unit files go on a CoreOS VM before fleetctl reads them. */
-    static final String UPLOADS = "/tmp/lab-units";
-
     private FleetRegistry registry(Lab lab) {
         return LabFleet.registry(lab);
     }
@@ -58,8 +55,8 @@ final class FleetCommand extends RunningLabVerb {
         if (vm.isEmpty()) {
             return Optional.empty();
         }
-        Transport t = vm.get().transport();
-        List<String> remote = new ArrayList<>(List.of("fleetctl", verb));
+        Fleetctl fleetctl = new Fleetctl(vm.get().transport());
+        List<String> remote = new ArrayList<>(List.of(verb));
         if (noLegend) {
             remote.add("--no-legend");
         }
@@ -70,24 +67,12 @@ final class FleetCommand extends RunningLabVerb {
             remote.add("--fields=" + fields);
         }
         for (String a : args) {
-            Optional<UnitSource> src = UnitSource.find(top.workDir(), a);
-            if (src.isPresent()) {
-                t.exec("mkdir -p " + UPLOADS, java.time.Duration.ofSeconds(30));
-                t.upload(src.get().file(), UPLOADS + "/" + src.get().file().getFileName(), 0644);
-                remote.add(UPLOADS + "/" + Path.of(a).getFileName());
-            } else {
-                remote.add(a);
-            }
+            remote.add(UnitSource.find(top.workDir(), a).map(src -> fleetctl.upload(src, a)).orElse(a));
         }
-        ExecResult r = t.exec(String.join(" ", remote.stream().map(FleetCommand::shellQuote).toList()),
-                java.time.Duration.ofMinutes(2));
+        ExecResult r = fleetctl.run(remote);
         out().print(r.stdout());
         err().print(r.stderr());
         return Optional.of(r.exitCode());
-    }
-
-    static String shellQuote(String s) {
-        return s.matches("[A-Za-z0-9@%+=:,./_-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     @Command(name = "submit", description = "Store unit files in the cluster (target state inactive).")

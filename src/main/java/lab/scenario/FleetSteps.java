@@ -10,7 +10,10 @@ import java.util.Set;
 import lab.fleet.FleetMachine;
 import lab.fleet.FleetRegistry;
 import lab.fleet.Job;
+import lab.fleet.FleetSnapshot;
+import lab.fleet.Fleetctl;
 import lab.fleet.LabFleet;
+import lab.machine.Machine;
 import lab.fleet.UnitSource;
 import lab.provider.Lab;
 import lab.provider.NodeState;
@@ -28,7 +31,33 @@ final class FleetSteps {
         return LabFleet.registry(lab);
     }
 
+    /** fleet as it is now: the lab's registry, or real fleet through fleetctl on classic CoreOS VMs. */
+    static FleetSnapshot snapshot(Lab lab) {
+        Optional<Machine> vm = LabFleet.fleetctl(lab);
+        return vm.isPresent() ? new Fleetctl(vm.get().transport()).snapshot() : FleetSnapshot.of(registry(lab));
+    }
+
     static String act(String kind, List<String> units, Path dir, Lab lab) {
+        Optional<Machine> vm = LabFleet.fleetctl(lab);
+        if (vm.isPresent()) {
+            Fleetctl fleetctl = new Fleetctl(vm.get().transport());
+            for (String u : units) {
+                String arg = name(u);
+                if (kind.equals("fleet-start")) {
+                    UnitSource src = UnitSource.find(dir, u).orElseThrow(() -> new BadInputException("no unit file "
+                            + u + " next to the scenario"));
+                    arg = fleetctl.upload(src, u);
+                }
+                String verb = kind.substring("fleet-".length());
+                // start and stop return at once, as the lab's own steps do; expectations wait with within:
+                var r = fleetctl.run(verb.equals("destroy") ? List.of(verb, arg) : List.of(verb, "--no-block", arg));
+                if (!r.ok()) {
+                    throw new ScenarioFailure("fleetctl " + verb + " " + name(u)
+                            + " failed (exit " + r.exitCode() + "): " + (r.stderr() + r.stdout()).trim());
+                }
+            }
+            return kind + " " + String.join(", ", units.stream().map(FleetSteps::name).toList()) + " (fleetctl)";
+        }
         FleetRegistry r = registry(lab);
         for (String u : units) {
             switch (kind) {
@@ -51,7 +80,7 @@ final class FleetSteps {
 
     /** The node whose machine runs the unit. */
     static String hostOf(Lab lab, String unit) {
-        FleetRegistry r = registry(lab);
+        FleetSnapshot r = snapshot(lab);
         Job j = r.jobs().stream().filter(x -> x.name().equals(unit)).findFirst().orElseThrow(() ->
                 new ScenarioFailure("unit " + unit + " is not in the cluster"));
         Map<String, String> nodeOf = LabFleet.nodesByMachine(lab, r.machines());
@@ -64,7 +93,7 @@ final class FleetSteps {
     /** Checks the fleet expectations of a step; a failure says what was expected and what was seen. */
     static Optional<String> check(Map<String, Object> a, Run run) {
         Lab lab = run.lab;
-        FleetRegistry r = registry(lab);
+        FleetSnapshot r = snapshot(lab);
         List<Job> jobs = r.jobs();
         Map<FleetMachine, String> machines = r.machines();
         Map<String, String> nodeOf = LabFleet.nodesByMachine(lab, machines);
