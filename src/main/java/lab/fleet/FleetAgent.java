@@ -1,8 +1,10 @@
 package lab.fleet;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import lab.etcd.EtcdHttp;
 
@@ -74,14 +76,21 @@ public final class FleetAgent {
                 }
             }
         }
+        // one look per unit and tick (on a VM each is an SSH exec), a second only after starting it
+        Map<String, Boolean> upNow = new HashMap<>();
         for (Job j : launched) {
-            if (desired.contains(j.name()) && !runner.running(j.name())) {
-                runner.start(j.unit(), UnitRunner.specifiers(j.name(), machine.id(), hostname));
-                mine.add(j.name());
+            if (desired.contains(j.name())) {
+                boolean up = runner.running(j.name());
+                if (!up) {
+                    runner.start(j.unit(), UnitRunner.specifiers(j.name(), machine.id(), hostname));
+                    mine.add(j.name());
+                    up = runner.running(j.name());
+                }
+                upNow.put(j.name(), up);
             }
         }
         for (String u : mine) {
-            boolean up = runner.running(u);
+            boolean up = upNow.computeIfAbsent(u, runner::running);
             try {
                 registry.publishState(u, machine.id(), up ? "active" : "failed", up ? "running" : "failed", lease);
             } catch (RuntimeException e) {

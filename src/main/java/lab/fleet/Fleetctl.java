@@ -19,6 +19,7 @@ public final class Fleetctl {
     public static final String UPLOADS = "/tmp/lab-units";
     private static final Duration CALL = Duration.ofMinutes(2);
     private final Transport transport;
+    private boolean uploadsMade;
 
     public Fleetctl(Transport transport) {
         this.transport = transport;
@@ -26,7 +27,10 @@ public final class Fleetctl {
 
     /** Copies a unit file to the VM; returns the path fleetctl is given for {@code arg} (an instance finds its template). */
     public String upload(UnitSource src, String arg) {
-        transport.exec("mkdir -p " + UPLOADS, CALL);
+        if (!uploadsMade) {
+            transport.exec("mkdir -p " + UPLOADS, CALL);
+            uploadsMade = true;
+        }
         transport.upload(src.file(), UPLOADS + "/" + src.file().getFileName(), 0644);
         return UPLOADS + "/" + java.nio.file.Path.of(arg).getFileName();
     }

@@ -36,7 +36,7 @@ public record DaemonView(String name, int block, String hostSpecAddress, boolean
             }
         }
         return new DaemonView(s.name(), s.block(), s.hostSpecAddress(), s.discovery(), m,
-                s.provider() == lab.spec.ProviderKind.LOCAL, nodes, agentTtlSeconds(s));
+                s.provider() == lab.spec.ProviderKind.LOCAL, nodes, agentTtlSeconds(s.userData()));
     }
 
     /** FLEET_METADATA from the node's /etc/lab/cluster.env, as its user-data writes it. */
@@ -61,8 +61,8 @@ public record DaemonView(String name, int block, String hostSpecAddress, boolean
      * The agents' TTL in seconds, FLEET_AGENT_TTL of the nodes' user-data (one value for the lab; labs brought up
      * before the setting existed get the default).
      */
-    public static long agentTtlSeconds(LabState s) {
-        return s.userData().values().stream().map(u -> clusterEnv(u, "FLEET_AGENT_TTL")).flatMap(
+    public static long agentTtlSeconds(java.util.Map<String, String> userData) {
+        return userData.values().stream().map(u -> clusterEnv(u, "FLEET_AGENT_TTL")).flatMap(
                 java.util.Optional::stream).findFirst().flatMap(lab.spec.Durations::parse).orElse(
                 lab.spec.FleetSettings.DEFAULT_TTL).toSeconds();
     }

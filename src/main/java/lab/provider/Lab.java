@@ -198,7 +198,7 @@ public final class Lab {
         if (destroyed) {
             throw new EnvironmentException("lab \"" + state.name() + "\" was taken down while this command ran");
         }
-        NodeEtcd etcd = EtcdEnvReader.read(state.userData().get(n.name()), n.specAddress(), n.name());
+        NodeEtcd etcd = etcdOf(n);
         Map<String, String> joined = new HashMap<>();
         if (n.joined()) {
             joined.put("ETCD_INITIAL_CLUSTER", n.initialCluster());

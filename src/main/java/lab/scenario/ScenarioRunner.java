@@ -55,7 +55,7 @@ public final class ScenarioRunner {
                 try {
                     Readiness.awaitCluster(lab, Duration.ofSeconds(60));
                 } catch (RuntimeException notReady) {
-                    String keep = options.keep() != null ? options.keep() : sc.keep();
+                    String keep = keep(sc);
                     if (keep.equals("never")) {
                         lab.destroy(); // a lab that never became ready is not left behind
                     } else {
@@ -166,9 +166,14 @@ public final class ScenarioRunner {
         }
     }
 
+    /** The keep policy: the command line's, else the scenario's. */
+    private String keep(Scenario sc) {
+        return options.keep() != null ? options.keep() : sc.keep();
+    }
+
     /** finally: heal, then keep or take down the lab as the policy says. */
     private void finish(Scenario sc, Lab lab, Run run, boolean failed) {
-        String keep = options.keep() != null ? options.keep() : sc.keep();
+        String keep = keep(sc);
         boolean keepLab = sc.useExisting() || keep.equals("always") || (keep.equals("on-failure") && failed);
         // A lab kept because the run failed stays as it was at the failure, for a person to look at.
         boolean heal = sc.heal() && (sc.useExisting() || !failed);

@@ -104,12 +104,25 @@ public final class SystemdNode implements AutoCloseable {
 
     /** The stand-in's own units (targets, sshd, etcd-member), from src/test/resources/systemd-node/units. */
     static void copyStandInUnits(Path units) throws IOException {
-        Files.createDirectories(units);
-        for (String u : List.of("sysinit.target", "basic.target", "shutdown.target", "sockets.target",
-                "network.target", "network-online.target", "multi-user.target", "lab.target", "lab-sshd.service",
-                "etcd-member.service")) {
-            try (var in = SystemdNode.class.getResourceAsStream("/systemd-node/units/" + u)) {
-                Files.write(units.resolve(u), in.readAllBytes());
+        copyResources("systemd-node/units", units);
+    }
+
+    /** Copies a directory of the test resources (under target/test-classes, so on disk) to {@code to}. */
+    public static void copyResources(String dir, Path to) throws IOException {
+        Path from;
+        try {
+            from = Path.of(SystemdNode.class.getResource("/" + dir).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
     }

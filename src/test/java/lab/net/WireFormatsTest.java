@@ -29,6 +29,16 @@ class WireFormatsTest {
     }
 
     @Test
+    void theAgentTtlComesFromTheNodesUserData() {
+        var spec = lab.spec.SpecLoader.parse("lab.yaml", "nodes: 1\nfleet: {agent-ttl: 30s}\n",
+                lab.spec.Overrides.none()).spec();
+        String userData = lab.render.LabRenderer.render(spec).userData("core-01");
+        assertEquals(30, DaemonView.agentTtlSeconds(Map.of("core-01", userData)));
+        assertEquals(5, DaemonView.agentTtlSeconds(Map.of("core-01", "#cloud-config\n")), "labs from before the "
+                + "setting get the default");
+    }
+
+    @Test
     void theDaemonViewSurvivesTheTripThroughText() {
         DaemonView v = new DaemonView("lab", 17, "172.17.8.1", true,
                 List.of(new String[] {"core-01", "127.17.8.101"}, new String[] {"core-02", "127.17.8.102"}), false,

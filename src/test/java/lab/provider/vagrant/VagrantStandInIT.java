@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,18 +46,9 @@ class VagrantStandInIT {
     void fake() throws Exception {
         assumeTrue(SystemdNode.possible() && Files.isExecutable(Path.of("/usr/bin/ruby")),
                 "needs root, systemd, unshare, sshd and ruby");
-        for (String f : List.of("fake-vagrant/vagrant", "fake-vagrant/apply-user-data.rb", "systemd-node/boot.sh",
-                "systemd-node/units/sysinit.target", "systemd-node/units/basic.target",
-                "systemd-node/units/shutdown.target", "systemd-node/units/sockets.target",
-                "systemd-node/units/network.target", "systemd-node/units/network-online.target",
-                "systemd-node/units/multi-user.target", "systemd-node/units/lab.target",
-                "systemd-node/units/lab-sshd.service", "systemd-node/units/etcd-member.service")) {
-            Path to = dir.resolve("fake").resolve(f);
-            Files.createDirectories(to.getParent());
-            try (InputStream in = getClass().getResourceAsStream("/" + f)) {
-                Files.write(to, in.readAllBytes());
-            }
-        }
+        // the fake finds boot.sh and the units next to it, as in src/test/resources
+        SystemdNode.copyResources("fake-vagrant", dir.resolve("fake/fake-vagrant"));
+        SystemdNode.copyResources("systemd-node", dir.resolve("fake/systemd-node"));
         fake = dir.resolve("fake/fake-vagrant/vagrant");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         home = dir.resolve("fake-home");
