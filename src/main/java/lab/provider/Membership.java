@@ -26,6 +26,9 @@ import lab.spec.Subnet;
 public final class Membership {
     private static final Duration CALL = Duration.ofSeconds(5);
     static final Duration RECONFIG_WAIT = Duration.ofSeconds(15);
+    /** How long a promotion waits for the learner to catch up with the leader. */
+    static final Duration CATCH_UP_WAIT = Duration.ofSeconds(30);
+    private static final String NOT_IN_SYNC = "in sync with leader";
 
     private Membership() {
     }
@@ -108,15 +111,37 @@ public final class Membership {
     }
 
     public static void promote(Lab lab, String node) {
+        promote(lab, node, CATCH_UP_WAIT);
+    }
+
+    /**
+     * Promotes a learner. etcd refuses while the learner is behind the leader ("can only promote a learner member
+     * which is in sync with leader": in etcd 3.4 its log must reach 90% of the leader's); a learner that has only
+     * just started is, so that refusal is waited out up to {@code catchUp}, as an operator would retry.
+     */
+    public static void promote(Lab lab, String node, Duration catchUp) {
         NodeState n = lab.node(node);
         Member m = memberOf(lab, list(lab), n);
         if (!m.learner()) {
             throw new BadInputException(node + " is a voting member already, not a learner");
         }
-        call(lab, ep -> {
-            EtcdHttp.promoteMember(ep, m.id(), CALL);
-            return null;
-        });
+        long t0 = System.nanoTime();
+        try {
+            call(lab, ep -> {
+                EtcdHttp.promoteMember(ep, m.id(), CALL);
+                return null;
+            }, catchUp, "unhealthy cluster", NOT_IN_SYNC);
+        } catch (EnvironmentException e) {
+            if (e.getMessage().contains(NOT_IN_SYNC)) {
+                throw new EnvironmentException(node + " did not catch up with the leader within "
+                        + catchUp.toSeconds() + " s, so etcd would not promote it (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
+        double waited = (System.nanoTime() - t0) / 1e9;
+        if (waited >= 0.2) {
+            lab.log().accept(String.format("%s caught up with the leader after %.2f s", node, waited));
+        }
         lab.update(lab.node(node).withMember(Long.toHexString(m.id()), false));
         // etcd 3.4 lists members from the answering member's own view (its member list ignores "linearizable"):
         // wait until every live member has applied the promotion, so that what the lab shows next is true
@@ -176,17 +201,22 @@ public final class Membership {
      * heal); that refusal is waited out, up to {@link #RECONFIG_WAIT}.
      */
     private static <T> T call(Lab lab, java.util.function.Function<String, T> f) {
+        return call(lab, f, RECONFIG_WAIT, "unhealthy cluster");
+    }
+
+    /** As {@link #call(Lab, java.util.function.Function)}, waiting out any refusal that names one of {@code waitOn}. */
+    private static <T> T call(Lab lab, java.util.function.Function<String, T> f, Duration wait, String... waitOn) {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<RuntimeException> last = new AtomicReference<>();
         try {
-            Awaitility.await("the cluster to accept a membership change").atMost(RECONFIG_WAIT)
+            Awaitility.await("the cluster to accept a membership change").atMost(wait)
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> {
                         try {
                             result.set(callOnce(lab, f));
                             return true;
                         } catch (EnvironmentException e) {
                             last.set(e);
-                            if (!e.getMessage().contains("unhealthy cluster")) {
+                            if (List.of(waitOn).stream().noneMatch(e.getMessage()::contains)) {
                                 throw e;
                             }
                             return false;

@@ -26,6 +26,7 @@ import lab.provider.ClusterStatus;
 import lab.provider.NodeState;
 import lab.render.NodeEtcd;
 import lab.spec.BadInputException;
+import lab.spec.EnvironmentException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,6 +146,46 @@ class LocalLabIT extends LocalLabTest {
                 .noneMatch(Member::learner));
         Readiness.awaitCluster(lab, Duration.ofSeconds(20));
         assertEquals(4, status(lab).voters());
+    }
+
+    @Test
+    void promotionWaitsForALearnerThatIsBehindAndNamesOneThatNeverCatchesUp() throws Exception {
+        Lab lab = labs.up("behind", 3);
+        String name = Membership.add(lab, null, true);
+        Awaitility.await("the learner to start").atMost(Duration.ofSeconds(15))
+                .until(() -> Membership.list(lab).stream().anyMatch(m -> m.name().equals(name) && m.learner()));
+        // Frozen, the learner falls behind: the leader's log grows past the 90% etcd wants before a promotion.
+        lab.pause(name);
+        String ep = lab.liveEndpoints().get(0);
+        for (int i = 0; i < 200; i++) {
+            EtcdHttp.put(ep, "/behind/" + i, "x", CALL);
+        }
+        EnvironmentException never = assertThrows(EnvironmentException.class,
+                () -> Membership.promote(lab, name, Duration.ofSeconds(2)));
+        assertTrue(never.getMessage().startsWith(name + " did not catch up with the leader within 2 s"),
+                never.getMessage());
+        assertTrue(Membership.list(lab).stream().anyMatch(m -> m.name().equals(name) && m.learner()),
+                "a refused promotion leaves a learner");
+
+        Thread thaw = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                return;
+            }
+            lab.resume(name);
+        });
+        long t0 = System.nanoTime();
+        thaw.start();
+        Membership.promote(lab, name);
+        double waited = (System.nanoTime() - t0) / 1e9;
+        thaw.join();
+        assertTrue(waited >= 1.4, "promoted after " + waited + " s, before the learner was thawed");
+        Awaitility.await("no learner left").atMost(Duration.ofSeconds(5)).until(() -> Membership.list(lab).stream()
+                .noneMatch(Member::learner));
+        Readiness.awaitCluster(lab, Duration.ofSeconds(20));
+        assertEquals(4, status(lab).voters());
+        assertEquals("x", EtcdHttp.get(lab.node(name).clientUrl(), "/behind/199", CALL).orElseThrow());
     }
 
     @Test
