@@ -38,6 +38,37 @@ class CliTest {
     }
 
     @Test
+    void everyCommandAndSubcommandAnswersHelpWithItsUsage() {
+        List<List<String>> commands = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new LabCommand(dir)), List.of(), commands);
+        assertTrue(commands.size() > 30, "commands found: " + commands);
+        for (List<String> c : commands) {
+            List<String> args = new java.util.ArrayList<>(c);
+            args.add("--help");
+            Run r = lab(args.toArray(String[]::new));
+            assertEquals(0, r.code(), args + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: lab " + String.join(" ", c)), args + ":\n" + r.out());
+            assertEquals("", r.err(), args.toString());
+        }
+        Run help = lab("help", "run");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().startsWith("Usage: lab run"), help.out());
+        assertEquals(lab("run", "--help").out(), help.out());
+    }
+
+    private static void collect(picocli.CommandLine cl, List<String> path, List<List<String>> out) {
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals(sub.getCommandName()) || name.equals("help")) {
+                return; // an alias, or picocli's own help command (checked below)
+            }
+            List<String> p = new java.util.ArrayList<>(path);
+            p.add(name);
+            out.add(p);
+            collect(sub, p, out);
+        });
+    }
+
+    @Test
     void initThenValidateThenRender() throws IOException {
         Run init = lab("init", "--nodes", "5", "--workers", "2", "--profile", "coreos");
         assertEquals(0, init.code(), init.err());
