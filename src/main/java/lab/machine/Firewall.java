@@ -69,6 +69,18 @@ public final class Firewall {
         return b.toString();
     }
 
+    /**
+     * Closes every established peer connection of this node, both ends it holds (dialed and accepted), so that etcd
+     * dials again at once under the rules now in force. Run on every member after the redirect changed on all of
+     * them: the reset rules of {@link #redirectPeers} only answer the side that sends next, and a stream reader that
+     * only reads (etcd's) would otherwise hang on its half of a dead connection until its 5 s read timeout, which
+     * made a delayed follower cost the cluster its quorum for seconds. Needs the kernel's socket destroy (ss -K);
+     * where it is missing, ss removes nothing and the reset rules remain.
+     */
+    public static String resetPeerConnections() {
+        return "ss -K -tn state established '( sport = :2380 or dport = :2380 )' >/dev/null";
+    }
+
     /** Removes the redirect: peer connections go direct again (the proxies' connections break when they close). */
     public static String clearRedirect() {
         return "iptables -w -t nat -D OUTPUT -j " + REDIRECT + " 2>/dev/null; iptables -w -t nat -F " + REDIRECT

@@ -101,6 +101,11 @@ public final class Machine {
         run("remove the peer redirect", Firewall.clearRedirect());
     }
 
+    /** Closes this node's established peer connections (see {@link Firewall#resetPeerConnections}). */
+    public void resetPeerConnections() {
+        run("reset the peer connections", Firewall.resetPeerConnections());
+    }
+
     /** Removes the lab's chain and delay: what the lab added to the node's firewall is gone, nothing else. */
     public void clearNetworkFaults() {
         run("remove the lab's firewall rules", Firewall.remove(profile.peerInterface()));

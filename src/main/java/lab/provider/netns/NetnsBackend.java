@@ -135,7 +135,8 @@ public final class NetnsBackend extends SshNodeBackend {
      * Partitions are iptables rules on the nodes. Delays go through the lab's own peer proxies, which the daemon runs
      * on the host while any delay is in force: every member's peer connections are redirected to them (DNAT inside
      * the nodes), so no netem is needed. The proxies get the cuts too, since redirected traffic reaches a node from
-     * the host's address, which its DROP rules do not name.
+     * the host's address, which its DROP rules do not name. When the redirect is set or cleared, every member's
+     * established peer connections are closed at both ends, so that etcd dials them again the new way at once.
      */
     @Override
     public void rules(Lab lab, LinkRules r) {
@@ -156,6 +157,10 @@ public final class NetnsBackend extends SshNodeBackend {
             });
         } else if (wasDelayed) {
             SshFaults.parallel(members, n -> machine(lab, n.name()).clearRedirect());
+        }
+        if (!r.delays().isEmpty() || wasDelayed) {
+            // Only once every member has its redirect: connections dialed again go the new way from either end.
+            SshFaults.parallel(members, n -> machine(lab, n.name()).resetPeerConnections());
         }
     }
 

@@ -197,6 +197,15 @@ class NetnsIT {
         Network.delay(lab, slow, "300ms");
         assertTrue(machine(slow).exec("iptables -t nat -S " + Firewall.REDIRECT).stdout().contains("DNAT"),
                 "peer connections are redirected to the host's proxies");
+        // No direct peer connection outlives the change at either end: every connection a member accepts now comes
+        // from the host's proxies (a direct one left open hangs etcd's stream reader at its other end for seconds).
+        String host = lab.state().hostSpecAddress();
+        for (NodeState n : lab.state().members()) {
+            List<String> direct = machine(n.name()).exec("ss -Htn state established '( sport = :2380 )'").stdout()
+                    .lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 4)
+                    .map(f -> f[3]).filter(peer -> !peer.startsWith(host + ":")).toList();
+            assertEquals(List.of(), direct, "direct peer connections still open on " + n.name());
+        }
         // A linearizable read through a follower needs a round trip to the leader: 300 ms each way on the slow one.
         Awaitility.await("reads through the slow follower").atMost(Duration.ofSeconds(15)).ignoreExceptions()
                 .until(() -> EtcdHttp.get(lab.node(slow).clientUrl(), "/nsit/delay", SHORT).isPresent());
