@@ -1,7 +1,9 @@
 package lab.provider;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import lab.etcd.EtcdHttp;
@@ -15,13 +17,15 @@ public final class Elections {
     private Elections() {
     }
 
-    /** A leader every running member agrees on, and its term. */
+    /** A leader a majority of the voters agrees on, and its term. */
     public record Leader(String node, long term, Duration after) {
     }
 
     /**
-     * Waits until every running member other than {@code old} reports the same leader, which is not {@code old};
-     * returns it with the time since {@code since} (System.nanoTime()).
+     * Waits until a new leader, not {@code old}, is recognised by a majority of the cluster's voters (the old leader
+     * not counted); returns it with the time since {@code since} (System.nanoTime()). A majority, not every running
+     * member: after a partition the members cut off with the old leader go on naming it (or nobody) until the heal,
+     * while the majority side has long elected.
      */
     public static Leader awaitNewLeader(Lab lab, String old, long since, Duration timeout) {
         AtomicReference<Leader> found = new AtomicReference<>();
@@ -29,9 +33,10 @@ public final class Elections {
             Awaitility.await("a new leader after " + old).atMost(timeout).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(20)).until(() -> {
                         // Who runs is read on every poll: members may be started while we wait.
-                        List<NodeState> voters = lab.state().members().stream().filter(n -> !n.name().equals(old))
+                        List<NodeState> voters = lab.state().members().stream().filter(n -> !n.learner()).toList();
+                        List<NodeState> others = voters.stream().filter(n -> !n.name().equals(old))
                                 .filter(n -> lab.alive(n)).toList();
-                        Optional<Leader> l = agreedLeader(lab, voters, since);
+                        Optional<Leader> l = agreedLeader(lab, others, voters.size() / 2 + 1, since);
                         l.filter(x -> !x.node().equals(old)).ifPresent(found::set);
                         return found.get() != null;
                     });
@@ -41,28 +46,26 @@ public final class Elections {
         return found.get();
     }
 
-    private static Optional<Leader> agreedLeader(Lab lab, List<NodeState> voters, long since) {
-        if (voters.isEmpty()) {
-            return Optional.empty();
-        }
-        long leader = 0;
-        long term = 0;
-        for (NodeState n : voters) {
-            MemberStatus s;
+    /** The leader that at least {@code quorum} of {@code asked} name, with the highest term they report. */
+    private static Optional<Leader> agreedLeader(Lab lab, List<NodeState> asked, int quorum, long since) {
+        Map<Long, long[]> votes = new HashMap<>(); // leader id -> {members naming it, highest term}
+        for (NodeState n : asked) {
             try {
-                s = EtcdHttp.status(n.clientUrl(), Duration.ofMillis(200));
+                MemberStatus s = EtcdHttp.status(n.clientUrl(), Duration.ofMillis(200));
+                if (s.leaderId() != 0) {
+                    long[] v = votes.computeIfAbsent(s.leaderId(), k -> new long[2]);
+                    v[0]++;
+                    v[1] = Math.max(v[1], s.raftTerm());
+                }
             } catch (RuntimeException e) {
-                return Optional.empty();
+                // a member that does not answer names nobody
             }
-            if (s.leaderId() == 0 || (leader != 0 && s.leaderId() != leader)) {
-                return Optional.empty();
-            }
-            leader = s.leaderId();
-            term = Math.max(term, s.raftTerm());
         }
-        String id = Long.toHexString(leader);
-        String name = lab.state().members().stream().filter(n -> id.equals(n.memberId())).map(NodeState::name)
-                .findFirst().orElse(id);
-        return Optional.of(new Leader(name, term, Duration.ofNanos(System.nanoTime() - since)));
+        return votes.entrySet().stream().filter(e -> e.getValue()[0] >= quorum).findFirst().map(e -> {
+            String id = Long.toHexString(e.getKey());
+            String name = lab.state().members().stream().filter(n -> id.equals(n.memberId())).map(NodeState::name)
+                    .findFirst().orElse(id);
+            return new Leader(name, e.getValue()[1], Duration.ofNanos(System.nanoTime() - since));
+        });
     }
 }
