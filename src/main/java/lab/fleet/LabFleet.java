@@ -1,9 +1,8 @@
 package lab.fleet;
 
-import java.util.List;
 import java.util.Optional;
+import lab.etcd.EtcdHttp;
 import lab.machine.Machine;
-import lab.provider.NodeState;
 import lab.provider.SshNodeBackend;
 import lab.provider.vagrant.VagrantBackend;
 import lab.spec.Profile;
@@ -23,12 +22,17 @@ public final class LabFleet {
                     + "schedules its units: `lab fleet` commands go to fleetctl there");
         }
         lab.daemon().fleet();
-        List<String> live = lab.liveEndpoints();
-        if (live.isEmpty()) {
-            throw new EnvironmentException("no member of lab \"" + lab.state().name() + "\" runs: fleet keeps its "
-                    + "registry in etcd");
+        // The first member in service whose etcd answers (one HTTP call, no SSH: expectations call this per poll).
+        for (String ep : lab.clientEndpoints()) {
+            try {
+                EtcdHttp.status(ep, java.time.Duration.ofMillis(500));
+                return new FleetRegistry(ep);
+            } catch (RuntimeException e) {
+                // try the next member
+            }
         }
-        return new FleetRegistry(live.get(0));
+        throw new EnvironmentException("no member of lab \"" + lab.state().name() + "\" answers: fleet keeps its "
+                + "registry in etcd");
     }
 
     /**
@@ -43,8 +47,8 @@ public final class LabFleet {
             return Optional.empty();
         }
         SshNodeBackend vms = (SshNodeBackend) lab.backend();
-        return Optional.of(lab.state().members().stream().filter(n -> n.process() == NodeState.Process.RUNNING
-                || n.process() == NodeState.Process.NONE).findFirst().map(n -> vms.machine(lab, n.name()))
+        return Optional.of(lab.state().members().stream().filter(Lab::inService).findFirst()
+                .map(n -> vms.machine(lab, n.name()))
                 .orElseThrow(() -> new EnvironmentException("no member of lab \"" + lab.state().name() + "\" runs, "
                         + "so no fleetctl can be asked: `lab node start` one")));
     }

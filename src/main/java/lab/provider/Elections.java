@@ -32,10 +32,11 @@ public final class Elections {
         try {
             Awaitility.await("a new leader after " + old).atMost(timeout).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(20)).until(() -> {
-                        // Who runs is read on every poll: members may be started while we wait.
+                        // Who is in service is read on every poll (from the lab's state: asking each VM over SSH
+                        // every 20 ms would be the slowest part): members may be started while we wait.
                         List<NodeState> voters = lab.state().members().stream().filter(n -> !n.learner()).toList();
                         List<NodeState> others = voters.stream().filter(n -> !n.name().equals(old))
-                                .filter(n -> lab.alive(n)).toList();
+                                .filter(Lab::inService).toList();
                         Optional<Leader> l = agreedLeader(lab, others, voters.size() / 2 + 1, since);
                         l.filter(x -> !x.node().equals(old)).ifPresent(found::set);
                         return found.get() != null;

@@ -182,7 +182,7 @@ final class Actions {
      * status request but cannot commit, so answering is not enough.
      */
     static String endpoint(Run run) {
-        for (String ep : run.lab.liveEndpoints()) {
+        for (String ep : run.lab.clientEndpoints()) {
             if (EtcdHttp.healthy(ep, Duration.ofMillis(500))) {
                 return ep;
             }

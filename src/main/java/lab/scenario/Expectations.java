@@ -120,7 +120,7 @@ final class Expectations {
     }
 
     private static boolean writable(Run run) {
-        for (String ep : run.lab.liveEndpoints()) {
+        for (String ep : run.lab.clientEndpoints()) {
             try {
                 EtcdHttp.put(ep, "/lab/writable", Long.toString(System.nanoTime()), Duration.ofSeconds(1));
                 return true;

@@ -50,7 +50,7 @@ final class Measurements implements AutoCloseable {
     }
 
     private void write() {
-        List<String> eps = lab.liveEndpoints();
+        List<String> eps = lab.clientEndpoints();
         boolean ok = false;
         for (int i = 0; i < eps.size() && !ok; i++) {
             String ep = eps.get((next + i) % eps.size());
