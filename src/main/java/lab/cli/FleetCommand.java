@@ -1,7 +1,5 @@
 package lab.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import lab.fleet.ClusterState;
 import lab.fleet.FleetMachine;
 import lab.fleet.Fleetctl;
@@ -17,7 +16,6 @@ import lab.fleet.FleetUnit;
 import lab.fleet.UnitRunner;
 import lab.fleet.Job;
 import lab.fleet.LabFleet;
-import lab.fleet.SystemdUnitRunner;
 import lab.fleet.UnitSource;
 import lab.machine.Machine;
 import lab.transport.ExecResult;
@@ -41,21 +39,20 @@ final class FleetCommand extends RunningLabVerb {
     @Option(names = "--fields", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "F,F", description = "The columns to show, comma-separated.")
     String fields;
 
-    private FleetRegistry registry(Lab lab) {
-        return LabFleet.registry(lab);
+    /** Runs a verb on real fleet through fleetctl where the lab has it (classic CoreOS VMs), else on the lab's own. */
+    private int either(String verb, List<String> args, BiFunction<Lab, FleetRegistry, Integer> own) {
+        Lab lab = lab();
+        Optional<Machine> vm = LabFleet.fleetctl(lab);
+        return vm.isPresent() ? viaFleetctl(vm.get(), verb, args) : own.apply(lab, LabFleet.registry(lab));
     }
 
     /**
      * Classic CoreOS VMs run fleet itself: the verb goes to fleetctl on a member (unit files named on the command
      * line are uploaded first, an instance's template with it), with the same flags; its output and exit code are
-     * the command's. Empty for labs where the lab's own fleet runs.
+     * the command's.
      */
-    private Optional<Integer> viaFleetctl(Lab lab, String verb, List<String> args) {
-        Optional<Machine> vm = LabFleet.fleetctl(lab);
-        if (vm.isEmpty()) {
-            return Optional.empty();
-        }
-        Fleetctl fleetctl = new Fleetctl(vm.get().transport());
+    private int viaFleetctl(Machine vm, String verb, List<String> args) {
+        Fleetctl fleetctl = new Fleetctl(vm.transport());
         List<String> remote = new ArrayList<>(List.of(verb));
         if (noLegend) {
             remote.add("--no-legend");
@@ -72,21 +69,17 @@ final class FleetCommand extends RunningLabVerb {
         ExecResult r = fleetctl.run(remote);
         out().print(r.stdout());
         err().print(r.stderr());
-        return Optional.of(r.exitCode());
+        return r.exitCode();
     }
 
     @Command(name = "submit", description = "Store unit files in the cluster (target state inactive).")
     int submit(@Parameters(paramLabel = "FILE", arity = "1..*") List<Path> files) {
-        Lab lab = lab();
-        Optional<Integer> fleetctl = viaFleetctl(lab, "submit", files.stream().map(Path::toString).toList());
-        if (fleetctl.isPresent()) {
-            return fleetctl.get();
-        }
-        FleetRegistry r = registry(lab);
-        for (Path f : files) {
-            submitFile(r, f);
-        }
-        return ExitCode.OK;
+        return either("submit", files.stream().map(Path::toString).toList(), (lab, r) -> {
+            for (Path f : files) {
+                submitFile(r, f);
+            }
+            return ExitCode.OK;
+        });
     }
 
     private String submitFile(FleetRegistry r, Path f) {
@@ -115,18 +108,14 @@ final class FleetCommand extends RunningLabVerb {
     }
 
     private int target(List<String> units, Job.TargetState state, String verb) {
-        Lab lab = lab();
-        Optional<Integer> fleetctl = viaFleetctl(lab, verb, units);
-        if (fleetctl.isPresent()) {
-            return fleetctl.get();
-        }
-        FleetRegistry r = registry(lab);
-        for (String u : units) {
-            String name = unitOf(r, u);
-            r.targetState(name, state);
-            out().println("Triggered unit " + name + " " + verb);
-        }
-        return ExitCode.OK;
+        return either(verb, units, (lab, r) -> {
+            for (String u : units) {
+                String name = unitOf(r, u);
+                r.targetState(name, state);
+                out().println("Triggered unit " + name + " " + verb);
+            }
+            return ExitCode.OK;
+        });
     }
 
     @Command(name = "load", description = "Schedule units to machines without starting them.")
@@ -151,104 +140,85 @@ final class FleetCommand extends RunningLabVerb {
 
     @Command(name = "destroy", description = "Stop units and remove them from the cluster.")
     int destroy(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
-        Lab lab = lab();
-        Optional<Integer> fleetctl = viaFleetctl(lab, "destroy", units);
-        if (fleetctl.isPresent()) {
-            return fleetctl.get();
-        }
-        FleetRegistry r = registry(lab);
-        for (String u : units) {
-            r.destroy(u);
-            out().println("Destroyed " + u);
-        }
-        return ExitCode.OK;
+        return either("destroy", units, (lab, r) -> {
+            for (String u : units) {
+                r.destroy(u);
+                out().println("Destroyed " + u);
+            }
+            return ExitCode.OK;
+        });
     }
 
     @Command(name = "list-machines", description = "MACHINE IP METADATA, as fleetctl lists them.")
     int listMachines() {
-        Lab lab = lab();
-        Optional<Integer> fleetctl = viaFleetctl(lab, "list-machines", List.of());
-        if (fleetctl.isPresent()) {
-            return fleetctl.get();
-        }
-        List<Map<String, String>> rows = new ArrayList<>();
-        registry(lab).machines().forEach((m, ip) -> {
-            Map<String, String> row = new LinkedHashMap<>();
-            row.put("machine", id(m.id()));
-            row.put("ip", ip);
-            row.put("metadata", m.metadata().isEmpty() ? "-" : String.join(",", m.metadata().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).toList()));
-            rows.add(row);
+        return either("list-machines", List.of(), (lab, r) -> {
+            List<Map<String, String>> rows = new ArrayList<>();
+            r.machines().forEach((m, ip) -> {
+                Map<String, String> row = new LinkedHashMap<>();
+                row.put("machine", id(m.id()));
+                row.put("ip", ip);
+                row.put("metadata", m.metadata().isEmpty() ? "-" : String.join(",", m.metadata().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+                rows.add(row);
+            });
+            return print(List.of("machine", "ip", "metadata"), rows);
         });
-        return print(List.of("machine", "ip", "metadata"), rows);
     }
 
     @Command(name = "list-units", description = "UNIT MACHINE ACTIVE SUB, as fleetctl lists them.")
     int listUnits() {
-        Lab lab = lab();
-        Optional<Integer> fleetctl = viaFleetctl(lab, "list-units", List.of());
-        if (fleetctl.isPresent()) {
-            return fleetctl.get();
-        }
-        FleetRegistry r = registry(lab);
-        Map<String, String> ips = ips(r);
-        Map<String, Map<String, FleetRegistry.UnitState>> states = r.states();
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (Job j : r.jobs()) {
-            Map<String, String> row = new LinkedHashMap<>();
-            row.put("unit", j.name());
-            Optional<FleetRegistry.UnitState> state = j.machine() == null ? Optional.empty()
-                    : FleetRegistry.state(states, j.name(), j.machine());
-            row.put("machine", j.machine() == null ? "-" : id(j.machine()) + "/" + ips.getOrDefault(j.machine(), "?"));
-            row.put("active", state.map(FleetRegistry.UnitState::activeState).orElse(j.machine() == null
-                    ? "inactive" : "activating"));
-            row.put("sub", state.map(FleetRegistry.UnitState::subState).orElse("-"));
-            rows.add(row);
-        }
-        return print(List.of("unit", "machine", "active", "sub"), rows);
+        return either("list-units", List.of(), (lab, r) -> {
+            Map<String, String> ips = ips(r.machines());
+            Map<String, Map<String, FleetRegistry.UnitState>> states = r.states();
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (Job j : r.jobs()) {
+                Map<String, String> row = new LinkedHashMap<>();
+                row.put("unit", j.name());
+                Optional<FleetRegistry.UnitState> state = j.machine() == null ? Optional.empty()
+                        : FleetRegistry.state(states, j.name(), j.machine());
+                row.put("machine", j.machine() == null ? "-" : id(j.machine()) + "/" + ips.getOrDefault(j.machine(), "?"));
+                row.put("active", state.map(FleetRegistry.UnitState::activeState).orElse(j.machine() == null
+                        ? "inactive" : "activating"));
+                row.put("sub", state.map(FleetRegistry.UnitState::subState).orElse("-"));
+                rows.add(row);
+            }
+            return print(List.of("unit", "machine", "active", "sub"), rows);
+        });
     }
 
     @Command(name = "list-unit-files", description = "UNIT HASH DSTATE STATE TARGET, as fleetctl lists them.")
     int listUnitFiles() {
-        Lab lab = lab();
-        Optional<Integer> fleetctl = viaFleetctl(lab, "list-unit-files", List.of());
-        if (fleetctl.isPresent()) {
-            return fleetctl.get();
-        }
-        FleetRegistry r = registry(lab);
-        Map<String, String> ips = ips(r);
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (Job j : r.jobs()) {
-            Map<String, String> row = new LinkedHashMap<>();
-            row.put("unit", j.name());
-            String hash = j.unit().hash();
-            row.put("hash", full ? hash : hash.substring(0, 7));
-            row.put("dstate", j.target().id());
-            row.put("state", j.machine() == null ? "inactive" : j.target().id());
-            row.put("target", j.machine() == null ? "-" : id(j.machine()) + "/" + ips.getOrDefault(j.machine(), "?"));
-            rows.add(row);
-        }
-        return print(List.of("unit", "hash", "dstate", "state", "target"), rows);
+        return either("list-unit-files", List.of(), (lab, r) -> {
+            Map<String, String> ips = ips(r.machines());
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (Job j : r.jobs()) {
+                Map<String, String> row = new LinkedHashMap<>();
+                row.put("unit", j.name());
+                String hash = j.unit().hash();
+                row.put("hash", full ? hash : hash.substring(0, 7));
+                row.put("dstate", j.target().id());
+                row.put("state", j.machine() == null ? "inactive" : j.target().id());
+                row.put("target", j.machine() == null ? "-" : id(j.machine()) + "/" + ips.getOrDefault(j.machine(), "?"));
+                rows.add(row);
+            }
+            return print(List.of("unit", "hash", "dstate", "state", "target"), rows);
+        });
     }
 
     @Command(name = "status", description = {"Where a unit runs and how, like fleetctl status: its desired state, "
             + "the machine (and node) it is on with its active and sub state, or why it is pending; the last lines of "
             + "its output.", "Exit code 0 when it is active wherever it should run, 3 otherwise (as systemctl "
             + "status)."})
-    int status(@Parameters(paramLabel = "UNIT") String unit) throws IOException {
-        Lab lab = lab();
-        Optional<Integer> fleetctl = viaFleetctl(lab, "status", List.of(unit));
-        if (fleetctl.isPresent()) {
-            return fleetctl.get();
-        }
-        FleetRegistry r = registry(lab);
+    int status(@Parameters(paramLabel = "UNIT") String unit) {
+        return either("status", List.of(unit), (lab, r) -> status(lab, r, unit));
+    }
+
+    private int status(Lab lab, FleetRegistry r, String unit) {
         List<Job> jobs = r.jobs();
-        Job j = jobs.stream().filter(x -> x.name().equals(unit)).findFirst().orElseThrow(() ->
-                new BadInputException("unit " + unit + " is not in the cluster; `lab fleet list-unit-files` shows "
-                        + "what is"));
+        Job j = job(jobs, unit);
         Map<FleetMachine, String> machines = r.machines();
         Map<String, String> nodes = LabFleet.nodesByMachine(lab, machines);
-        Map<String, String> ips = ips(r);
+        Map<String, String> ips = ips(machines);
         Map<String, Map<String, FleetRegistry.UnitState>> states = r.states();
         String description = j.unit().file().values("Unit", "Description").stream().reduce((a, b) -> b).orElse("");
         // systemd expands the description's specifiers on the machine that runs it (%m, %H there)
@@ -282,46 +252,33 @@ final class FleetCommand extends RunningLabVerb {
     }
 
     @Command(name = "journal", description = "The output of a unit on the machine that runs it.")
-    int journal(@Parameters(paramLabel = "UNIT") String unit) throws IOException {
-        Lab lab = lab();
-        Optional<Integer> fleetctl = viaFleetctl(lab, "journal", List.of(unit));
-        if (fleetctl.isPresent()) {
-            return fleetctl.get();
-        }
-        FleetRegistry r = registry(lab);
-        Job j = r.jobs().stream().filter(x -> x.name().equals(unit)).findFirst().orElseThrow(() ->
-                new BadInputException("unit " + unit + " is not in the cluster"));
-        if (j.machine() == null) {
-            throw new BadInputException("unit " + unit + " is not scheduled to a machine");
-        }
-        String text = output(lab, LabFleet.nodesByMachine(lab, r.machines()).get(j.machine()), unit, 1000);
-        out().print(text.isEmpty() ? "-- no output from " + unit + " yet --\n" : text);
-        return ExitCode.OK;
+    int journal(@Parameters(paramLabel = "UNIT") String unit) {
+        return either("journal", List.of(unit), (lab, r) -> {
+            Job j = job(r.jobs(), unit);
+            if (j.machine() == null) {
+                throw new BadInputException("unit " + unit + " is not scheduled to a machine");
+            }
+            String text = output(lab, LabFleet.nodesByMachine(lab, r.machines()).get(j.machine()), unit, 1000);
+            out().print(text.isEmpty() ? "-- no output from " + unit + " yet --\n" : text);
+            return ExitCode.OK;
+        });
     }
 
-    /**
-     * The last lines a unit wrote on a node: its log file where units are processes, `journalctl -u` over SSH on
-     * VMs; empty when there is none (or the node is unknown).
-     */
-    private static String output(Lab lab, String node, String unit, int lines) throws IOException {
-        if (node == null) {
-            return "";
-        }
-        if (lab.backend() instanceof lab.provider.vagrant.VagrantBackend vms) {
-            return new SystemdUnitRunner(vms.machine(lab, node)).journal(unit, lines);
-        }
-        Path log = lab.dir().nodeDir(node).resolve("units").resolve(unit + ".log");
-        if (!Files.exists(log)) {
-            return "";
-        }
-        List<String> all = Files.readAllLines(log);
-        List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
-        return tail.isEmpty() ? "" : String.join("\n", tail) + "\n";
+    /** The last lines a unit wrote on a node; empty when there is none (or the node is unknown). */
+    private static String output(Lab lab, String node, String unit, int lines) {
+        return node == null ? "" : LabFleet.outputReader(lab, node).output(unit, lines);
     }
 
-    private Map<String, String> ips(FleetRegistry r) {
+    /** A unit of the cluster by name. */
+    private static Job job(List<Job> jobs, String unit) {
+        return jobs.stream().filter(x -> x.name().equals(unit)).findFirst().orElseThrow(() -> new BadInputException(
+                "unit " + unit + " is not in the cluster; `lab fleet list-unit-files` shows what is"));
+    }
+
+    /** Machine ID to IP. */
+    private static Map<String, String> ips(Map<FleetMachine, String> machines) {
         Map<String, String> out = new LinkedHashMap<>();
-        r.machines().forEach((FleetMachine m, String ip) -> out.put(m.id(), ip));
+        machines.forEach((m, ip) -> out.put(m.id(), ip));
         return out;
     }
 

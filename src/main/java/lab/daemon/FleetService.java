@@ -77,7 +77,7 @@ final class FleetService implements AutoCloseable {
                 runner = new SystemdUnitRunner(m, env);
             } else {
                 id = machineId(view.name(), n[0]);
-                runner = new ProcessUnitRunner(labRoot.resolve("nodes").resolve(n[0]).resolve("units"), env,
+                runner = new ProcessUnitRunner(ProcessUnitRunner.unitsDir(dir, n[0]), env,
                         namespaces.containsKey(n[0]) ? List.of("ip", "netns", "exec", namespaces.get(n[0]))
                                 : List.of());
             }

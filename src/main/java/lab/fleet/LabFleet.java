@@ -53,6 +53,15 @@ public final class LabFleet {
                         + "so no fleetctl can be asked: `lab node start` one")));
     }
 
+    /**
+     * What reads a unit's output on a node, where the daemon's agents ran it: journalctl over SSH on VMs (systemd
+     * ran it), the log file the agent wrote elsewhere.
+     */
+    public static UnitRunner outputReader(Lab lab, String node) {
+        return lab.backend() instanceof VagrantBackend vms ? new SystemdUnitRunner(vms.machine(lab, node))
+                : new ProcessUnitRunner(ProcessUnitRunner.unitsDir(lab.dir(), node), java.util.Map.of());
+    }
+
     /** Live machine ID to node name, by the address each agent registered for its machine. */
     public static java.util.Map<String, String> nodesByMachine(Lab lab, java.util.Map<FleetMachine, String> machines) {
         java.util.Map<String, String> out = new java.util.HashMap<>();

@@ -48,8 +48,29 @@ public final class ProcessUnitRunner implements UnitRunner {
         return cmd;
     }
 
+    /** Where the units of a node of a lab keep their logs (the daemon's agents run them there). */
+    public static Path unitsDir(lab.provider.LabDir dir, String node) {
+        return dir.nodeDir(node).resolve("units");
+    }
+
     public Path log(String unit) {
         return dir.resolve(unit + ".log");
+    }
+
+    /** The end of the unit's log. */
+    @Override
+    public String output(String unit, int lines) {
+        Path log = log(unit);
+        try {
+            if (!Files.exists(log)) {
+                return "";
+            }
+            List<String> all = Files.readAllLines(log);
+            List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
+            return tail.isEmpty() ? "" : String.join("\n", tail) + "\n";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -102,7 +102,8 @@ public final class SystemdUnitRunner implements UnitRunner {
     }
 
     /** The unit's last journal lines on its machine. */
-    public String journal(String unit, int lines) {
+    @Override
+    public String output(String unit, int lines) {
         return machine.exec("journalctl --no-pager -o short -n " + lines + " -u " + quote(unit)).stdout();
     }
 

@@ -26,6 +26,9 @@ public interface UnitRunner {
     /** Stops every unit this runner started (the machine went away). */
     void stopAll();
 
+    /** The last {@code lines} lines the unit wrote on this machine, newline-terminated; empty when none. */
+    String output(String unit, int lines);
+
     /** The specifiers of a unit on a machine (%n %N %p %i from its name, %m and %H from the machine). */
     static Map<String, String> specifiers(String unit, String machineId, String hostname) {
         Map<String, String> s = new LinkedHashMap<>(FleetUnit.specifiers(unit));

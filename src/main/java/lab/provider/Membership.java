@@ -144,21 +144,19 @@ public final class Membership {
         }
         lab.update(lab.node(node).withMember(Long.toHexString(m.id()), false));
         // etcd 3.4 lists members from the answering member's own view (its member list ignores "linearizable"):
-        // wait until every live member has applied the promotion, so that what the lab shows next is true
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < until && lab.liveEndpoints().stream().anyMatch(ep -> {
-            try {
-                return EtcdHttp.members(ep, CALL).stream().anyMatch(x -> x.id() == m.id() && x.learner());
-            } catch (RuntimeException e) {
-                return false;
-            }
-        })) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        // wait (up to 5 s; the promotion is committed either way) until every member in service has applied it, so
+        // that what the lab shows next is true. A member that does not answer shows nothing stale.
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).until(() -> lab.clientEndpoints().stream().noneMatch(ep -> {
+                        try {
+                            return EtcdHttp.members(ep, CALL).stream().anyMatch(x -> x.id() == m.id() && x.learner());
+                        } catch (RuntimeException e) {
+                            return false;
+                        }
+                    }));
+        } catch (ConditionTimeoutException e) {
+            // reported as promoted: the cluster committed it
         }
         lab.log().accept("promoted " + node + " to a voting member");
     }

@@ -616,8 +616,8 @@ class FleetCasesTest {
      * counts "launched" in a list-unit-files taken before replace.1 was started, and its wait for exactly 1 active
      * unit returns at the first poll after `start --no-block`, before the engine has placed replace.1: it shows the
      * state right after the start, not the end state. fleet's rules (§0: a circular replace is ignored) settle
-     * with both launched, on different machines (least loaded), which is what the lab's engine does; this test
-     * holds both halves: one launched right after the start, both once the engine's passes have run.
+     * with both launched, on different machines (least loaded), which is what the lab's engine does and what this
+     * test holds.
      */
     @Test
     void s20ACircularReplaceIsIgnoredSoBothEndUpLaunchedApart() {
@@ -626,7 +626,6 @@ class FleetCasesTest {
         assertEquals("m0", placement(first).get("replace.0.service"));
         List<Job> both = new ArrayList<>(first.jobs());
         both.add(launched("replace.1.service", "Replaces=replace.0.service"));
-        assertEquals(1, both.stream().filter(j -> j.machine() != null).count(), "right after the start: one placed");
         Map<String, String> p = placement(settle(two, both));
         assertEquals(Map.of("replace.0.service", "m0", "replace.1.service", "m1"), p,
                 "neither replaces the other, replace.1 goes to the least loaded machine: " + p);

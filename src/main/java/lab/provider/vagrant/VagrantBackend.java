@@ -99,31 +99,48 @@ public final class VagrantBackend extends SshNodeBackend {
         LabDir dir = lab.dir();
         LabRenderer.write(LabRenderer.render(spec), dir.root());
         new Vms(spec.profile(), Map.of()).write(dir); // before any VM exists: `lab down` knows to call vagrant
+        try {
+            Files.deleteIfExists(knownHosts(dir)); // learnt afresh below
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write " + knownHosts(dir) + ": " + e.getMessage(), e);
+        }
         VagrantCli cli = new VagrantCli(vagrantDir(dir));
         List<String> names = lab.state().nodes().stream().map(NodeState::name).toList();
         Map<String, MachineReadable.MachineState> before = cli.status();
         boolean parallel = before.values().stream().noneMatch(m -> m.provider().equals("virtualbox"));
         lab.log().accept("vagrant up " + String.join(" ", names) + (parallel ? " (in parallel)" : " (one by one)"));
         cli.up(names, parallel, lab.log());
-        Map<String, SshConfig.Host> hosts = cli.sshConfig(names);
+        learnHosts(dir, cli, names);
+    }
+
+    /**
+     * Records how to reach VMs that are up: their SSH details from `vagrant ssh-config` in the lab's VM list, and
+     * their host keys in its known_hosts, learnt once through Vagrant's own channel (every later connection is
+     * checked against them).
+     */
+    private static void learnHosts(LabDir dir, VagrantCli cli, List<String> names) {
+        Map<String, SshConfig.Host> found = cli.sshConfig(names);
         StringBuilder known = new StringBuilder();
         for (String n : names) {
-            SshConfig.Host h = hosts.get(n);
+            SshConfig.Host h = found.get(n);
             if (h == null) {
                 throw new EnvironmentException("`vagrant ssh-config` says nothing of " + n + "; is it running? "
                         + "(`vagrant status` in " + vagrantDir(dir) + ")");
             }
-            // Learnt once through Vagrant's own channel, then every connection is checked against it.
             String key = cli.ssh(n, "cat /etc/ssh/ssh_host_ed25519_key.pub").trim();
             known.append(SshKeys.knownHostsLine(h.hostName(), h.port(), key)).append('\n');
         }
         try {
             Files.createDirectories(knownHosts(dir).getParent());
-            Files.writeString(knownHosts(dir), known);
+            Files.writeString(knownHosts(dir), known, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new EnvironmentException("cannot write " + knownHosts(dir) + ": " + e.getMessage(), e);
         }
-        new Vms(spec.profile(), hosts).write(dir);
+        Vms vms = Vms.read(dir);
+        Map<String, SshConfig.Host> hosts = new LinkedHashMap<>(vms.hosts());
+        names.forEach(n -> hosts.put(n, found.get(n)));
+        new Vms(vms.profile(), hosts).write(dir);
     }
 
     /**
@@ -241,21 +258,7 @@ public final class VagrantBackend extends SshNodeBackend {
         }
         lab.log().accept(n.name() + ": a new VM, joining with initial-cluster-state existing");
         cli.up(List.of(n.name()), false, lab.log());
-        SshConfig.Host h = cli.sshConfig(List.of(n.name())).get(n.name());
-        if (h == null) {
-            throw new EnvironmentException("`vagrant ssh-config` says nothing of " + n.name());
-        }
-        String key = cli.ssh(n.name(), "cat /etc/ssh/ssh_host_ed25519_key.pub").trim();
-        try {
-            Files.writeString(knownHosts(dir), SshKeys.knownHostsLine(h.hostName(), h.port(), key) + "\n",
-                    java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new EnvironmentException("cannot write " + knownHosts(dir) + ": " + e.getMessage(), e);
-        }
-        Vms vms = Vms.read(dir);
-        Map<String, SshConfig.Host> hosts = new LinkedHashMap<>(vms.hosts());
-        hosts.put(n.name(), h);
-        new Vms(vms.profile(), hosts).write(dir);
+        learnHosts(dir, cli, List.of(n.name()));
     }
 
     /** The members' user-data with the joining member's initial cluster and state (Flatcar drop-in or coreos.etcd2). */
