@@ -12,7 +12,7 @@ import lab.history.Op;
 import lab.history.RegisterModel;
 
 /**
- * The linearizability checker over the shared Porcupine corpus, per file and in total, after JVM warm-up, printed
+ * The linearizability checker over the Porcupine corpus (src/test/resources/conformance/porcupine), per file and in total, after JVM warm-up, printed
  * next to Porcupine's own figures on this machine (from the issue). Run by bench/checker.sh.
  */
 public class CheckerBench {
@@ -20,7 +20,7 @@ public class CheckerBench {
             "etcd_080.log", 7.0, "c50-ok.txt", 200.0, "c50-bad.txt", 77.0, "c10-ok.txt", 0.8);
 
     public static void main(String[] args) throws Exception {
-        Path corpus = Path.of(args.length > 0 ? args[0] : "../shared/corpora/porcupine");
+        Path corpus = Path.of(args.length > 0 ? args[0] : "src/test/resources/conformance/porcupine");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Map<String, List<Op>> jepsen = new TreeMap<>();
         try (var files = Files.list(corpus.resolve("jepsen"))) {

@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.nodes.Node;
 /**
  * Validates user-data the way coreos-cloudinit's {@code validate.Validate()} does: same rules, same messages, same
  * line numbers, checked against its 81 upstream test cases and its full-validation outputs
- * (../shared/corpora/cloudinit).
+ * (src/test/resources/conformance/cloudinit).
  */
 public final class CloudConfigValidator {
     private final Version version;

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * coreos-cloudinit's CloudConfig structure (config/*.go), restated as data: key names after '-' became '_', Go
- * kinds, valid-value patterns and deprecation notes. Source and field list: ../shared/corpora/cloudinit/keys.md.
+ * kinds, valid-value patterns and deprecation notes. Source and field list: src/test/resources/conformance/cloudinit/keys.md.
  */
 final class Schema {
     private static final String ETCD2_FOR_ETCD = "etcd2 options no longer work for etcd";

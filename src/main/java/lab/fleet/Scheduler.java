@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * fleet's least-loaded scheduler, rule for rule (../shared/corpora/fleet/cases.md section 0): the load of a machine
+ * fleet's least-loaded scheduler, rule for rule (fleet's cases.md section 0, src/test/resources/conformance/fleet): the load of a machine
  * is the units it holds (scheduled non-global units not inactive, plus the global units that apply to it); machines
  * are tried fewest units first, ties to the lowest ID; the first that is able to run the unit gets it.
  */

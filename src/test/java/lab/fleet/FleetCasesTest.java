@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every table row of ../shared/corpora/fleet/cases.md sections 1-19 and 21, as data: the scheduler, AbleToRun,
+ * Every table row of fleet's cases.md (src/test/resources/conformance/fleet) sections 1-19 and 21, as data: the scheduler, AbleToRun,
  * conflicts, replaces, globs, metadata, [X-Fleet] parsing, MachineID, Global, the key whitelist, unit names and
  * files, submit-time validation, the engine's load, its reconcile tasks and the agents' desired state. Section 20
  * (fleet's functional cluster tests) is replayed on the engine's passes; for the circular replace see its test.

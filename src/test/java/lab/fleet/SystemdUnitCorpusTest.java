@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** ../shared/corpora/systemd-unit: go-systemd's 32 parse cases and 25 escape cases, every one. */
+/** Conformance data (systemd-unit/, see its NOTICE.md): go-systemd's 32 parse cases and 25 escape cases, every one. */
 class SystemdUnitCorpusTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

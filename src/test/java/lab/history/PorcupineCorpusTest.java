@@ -14,7 +14,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every history of the shared Porcupine corpus gives its expected verdict. */
+/** Every history of the Porcupine corpus (conformance/porcupine, see its NOTICE.md) gives its expected verdict. */
 class PorcupineCorpusTest {
     static final Duration BUDGET = Duration.ofSeconds(60);
 
