@@ -23,7 +23,7 @@ import org.zeroturnaround.exec.ProcessResult;
 
 /**
  * For 1, 3, 5 and 7 members, with and without proxies and workers, on both profiles: the rendered Vagrantfile
- * passes Ruby's syntax check and Debian's real `vagrant validate`, and every user-data file passes the cloud-config
+ * passes Ruby's syntax check and Debian's real `vagrant validate` (all but the provider blocks), and every user-data file passes the cloud-config
  * validator with no finding at all. Vagrant runs with its own VAGRANT_HOME so nothing of the user's is touched.
  */
 class VagrantValidateIT {
@@ -62,7 +62,9 @@ class VagrantValidateIT {
         Path vagrantDir = out.resolve("vagrant");
         ProcessResult ruby = run(vagrantDir, "ruby", "-c", "Vagrantfile");
         assertEquals(0, ruby.getExitValue(), ruby.outputUTF8());
-        ProcessResult validate = run(vagrantDir, "vagrant", "validate");
+        // --ignore-provider: the provider blocks are VirtualBox's, and no VM provider can be installed here (VirtualBox is
+        // not in Debian); everything else of the Vagrantfile is validated, as it was with a default provider.
+        ProcessResult validate = run(vagrantDir, "vagrant", "validate", "--ignore-provider");
         assertEquals(0, validate.getExitValue(), validate.outputUTF8());
         assertTrue(validate.outputUTF8().contains("Vagrantfile validated successfully"), validate.outputUTF8());
         // The Vagrantfile made the lab's own key pair on first load, private part readable by the owner only.
