@@ -32,8 +32,11 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
             + "A file starting with #cloud-config or #!, or under a user-data/ directory, is user-data.")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--cloudinit", paramLabel = "V", defaultValue = "1.13",
-            description = "Behave like this coreos-cloudinit: 1.13 (etcd2/fleet era, default) or 1.14.")
+    @Option(names = "--cloudinit", paramLabel = "V", description = "Behave like this coreos-cloudinit: flatcar "
+            + "(current Flatcar: a key written with '-' is ignored there, so an error here), 1.13 (the CoreOS releases "
+            + "with etcd2 and fleet) or 1.14. Default: by profile, flatcar for Flatcar specs and user-data, 1.13 for "
+            + "CoreOS ones (user-data rendered by lab names its profile; other user-data with coreos.etcd2 or "
+            + "coreos.fleet counts as CoreOS).")
     String cloudinit;
 
     @Option(names = "--strict", description = "Warnings fail too (exit 2).")
@@ -47,9 +50,9 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
         if (!output.equals("text") && !output.equals("json")) {
             throw new BadInputException("unknown --output \"" + output + "\"; use text or json");
         }
-        CloudConfigValidator validator;
+        Version chosen;
         try {
-            validator = new CloudConfigValidator(Version.parse(cloudinit));
+            chosen = cloudinit == null ? null : Version.parse(cloudinit);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
@@ -67,9 +70,9 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
             String display = SpecOptions.display(top.workDir(), abs);
             String text = read(abs, display);
             if (isUserData(abs, text)) {
-                userData(validator, display, text, problems);
+                userData(validator(chosen, dialect(text)), display, text, problems);
             } else {
-                spec(validator, display, text, problems);
+                spec(chosen, display, text, problems);
             }
         }
         List<Problem> all = problems.list();
@@ -94,7 +97,25 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
                 || (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("user-data"));
     }
 
-    private static void spec(CloudConfigValidator validator, String display, String text, Problems problems) {
+    private static CloudConfigValidator validator(Version chosen, Version byProfile) {
+        return new CloudConfigValidator(chosen != null ? chosen : byProfile);
+    }
+
+    private static final java.util.regex.Pattern LAB_HEADER = java.util.regex.Pattern.compile(
+            "(?m)^# lab \"[^\"]*\", profile (flatcar|coreos):");
+    private static final java.util.regex.Pattern CLASSIC = java.util.regex.Pattern.compile(
+            "(?m)^\\s+(etcd2|fleet):");
+
+    /** The coreos-cloudinit a user-data file is meant for: its lab header's profile, else classic CoreOS's sections. */
+    static Version dialect(String text) {
+        var m = LAB_HEADER.matcher(text);
+        if (m.find()) {
+            return m.group(1).equals("coreos") ? Version.V1_13 : Version.FLATCAR;
+        }
+        return CLASSIC.matcher(text).find() ? Version.V1_13 : Version.FLATCAR;
+    }
+
+    private static void spec(Version chosen, String display, String text, Problems problems) {
         SpecLoader.Loaded loaded;
         try {
             loaded = SpecLoader.parse(display, text, Overrides.none());
@@ -104,6 +125,8 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
             return;
         }
         problems.addAll(loaded.warnings());
+        CloudConfigValidator validator = validator(chosen, loaded.spec().profile() == lab.spec.Profile.COREOS
+                ? Version.V1_13 : Version.FLATCAR);
         // The spec is only good if what it renders to is: check every user-data file it produces.
         LabRenderer.Rendered r = LabRenderer.render(loaded.spec());
         r.files().forEach((path, content) -> {

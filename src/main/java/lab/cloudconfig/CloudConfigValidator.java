@@ -36,19 +36,38 @@ public final class CloudConfigValidator {
             return new Report();
         }
         if (isCloudConfig(userData)) {
-            return validateCloudConfig(userData, Rules.ALL);
+            return validateCloudConfig(userData, Rules.of(version));
         }
-        if (isIgnition(userData)) {
+        if (isIgnition(userData) || (version == Version.FLATCAR && isMultipartMime(userData))) {
             return new Report();
         }
         Report r = new Report();
-        r.error(1, "must be \"#cloud-config\" or begin with \"#!\"");
+        // Flatcar's validator also accepts multipart MIME (config/validate/validate.go), and says so
+        r.error(1, version == Version.FLATCAR ? "must be \"#cloud-config\", multipart mime or begin with \"#!\""
+                : "must be \"#cloud-config\" or begin with \"#!\"");
         return r;
     }
 
     static boolean isCloudConfig(String userData) {
         String header = userData.split("\n", 2)[0];
         return (header.endsWith("\r") ? header.substring(0, header.length() - 1) : header).equals("#cloud-config");
+    }
+
+    /** A MIME header block whose Content-Type is multipart/mixed (Flatcar's config.IsMultipartMime). */
+    static boolean isMultipartMime(String userData) {
+        for (String line : userData.split("\r?\n", -1)) {
+            if (line.isEmpty()) {
+                return false;
+            }
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                return false;
+            }
+            if (line.substring(0, colon).trim().equalsIgnoreCase("Content-Type")) {
+                return line.substring(colon + 1).contains("multipart/mixed");
+            }
+        }
+        return false;
     }
 
     /** Ignition's first config format: a JSON object with an ignitionVersion. */

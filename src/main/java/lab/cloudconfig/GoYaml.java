@@ -35,8 +35,10 @@ final class GoYaml {
             Value v = new Value(name, line, Kind.MAP, null, null);
             for (NodeTuple t : m.getValue()) {
                 String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
-                Value child = convert(key.replace('-', '_'), t.getValueNode());
-                v.children.add(withLine(child, t.getKeyNode().getStartMark().getLine() + 1));
+                Value child = withLine(convert(key.replace('-', '_'), t.getValueNode()),
+                        t.getKeyNode().getStartMark().getLine() + 1);
+                child.written = key;
+                v.children.add(child);
             }
             return v;
         }

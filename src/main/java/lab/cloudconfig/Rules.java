@@ -26,6 +26,14 @@ final class Rules {
 
     static final List<Rule> ALL = List.of(DISCOVERY_URL, ENCODING, STRUCTURE, VALIDITY, WRITE_FILES,
             WRITE_FILES_UNDER_COREOS);
+    /** Ours, for Flatcar: keys its coreos-cloudinit would ignore because they are written with '-'. */
+    static final Rule HYPHENATED_KEYS = (cfg, schema, r) -> hyphenatedKeys(cfg, schema, r);
+    static final List<Rule> FLATCAR = List.of(DISCOVERY_URL, ENCODING, STRUCTURE, VALIDITY, WRITE_FILES,
+            WRITE_FILES_UNDER_COREOS, HYPHENATED_KEYS);
+
+    static List<Rule> of(Version v) {
+        return v == Version.FLATCAR ? FLATCAR : ALL;
+    }
 
     /** coreos.etcd.discovery (etcd 0.4) must parse as a request URI; etcd2's discovery is not looked at upstream. */
     static void discoveryUrl(Value cfg, Field schema, Report r) {
@@ -70,6 +78,29 @@ final class Rules {
             }
         } else if (g.kind() == Kind.SLICE) {
             n.children.forEach(cn -> structure(cn, g.elem(), r));
+        }
+    }
+
+    /**
+     * A key that exists only in its '_' form, written with '-': Flatcar's loader (a plain yaml.v3 Unmarshal into
+     * config.CloudConfig) never sees it, so the whole value under it is dropped. Reported where the key stands; what
+     * lies below it is checked as well, since fixing the key brings it back into play.
+     */
+    static void hyphenatedKeys(Value n, Field g, Report r) {
+        if (g.kind() == Kind.STRUCT) {
+            for (Value cn : n.children) {
+                Optional<Field> cg = g.child(cn.name);
+                if (cg.isEmpty()) {
+                    continue;
+                }
+                if (!cn.written.equals(cn.name)) {
+                    r.error(cn.line, "\"" + cn.written + "\" is ignored by Flatcar's coreos-cloudinit, which reads "
+                            + "only \"" + cn.name + "\" (no '-' to '_' conversion since Flatcar 3975.2.0)");
+                }
+                hyphenatedKeys(cn, cg.get(), r);
+            }
+        } else if (g.kind() == Kind.SLICE) {
+            n.children.forEach(cn -> hyphenatedKeys(cn, g.elem(), r));
         }
     }
 

@@ -41,7 +41,7 @@ final class Schema {
                 leaf("etcd_servers", Kind.STRING), leaf("etcd_username", Kind.STRING),
                 leaf("etcd_password", Kind.STRING), leaf("metadata", Kind.STRING), leaf("public_ip", Kind.STRING),
                 leaf("token_limit", Kind.INT), leaf("verbosity", Kind.INT), leaf("verify_units", Kind.BOOL)));
-        if (v == Version.V1_14) {
+        if (v != Version.V1_13) {
             etcd = etcd.deprecated("etcd is no longer shipped in Container Linux");
             etcd2 = etcd2.deprecated("etcd2 is no longer shipped in Container Linux");
             fleet = fleet.deprecated("fleet is no longer shipped in Container Linux");

@@ -18,6 +18,8 @@ final class Value {
     /** The scalar as written (or as decoded from !!binary): what a string field receives. */
     final String literal;
     final List<Value> children = new ArrayList<>();
+    /** The key as the file writes it (before '-' became '_'); the name for list items and the root. */
+    String written;
 
     Value(String name, int line, Kind kind, Object scalar, String literal) {
         this.name = name;
@@ -25,6 +27,7 @@ final class Value {
         this.kind = kind;
         this.scalar = scalar;
         this.literal = literal;
+        this.written = name;
     }
 
     static Value invalid(String name, int line) {

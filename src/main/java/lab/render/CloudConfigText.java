@@ -31,9 +31,13 @@ final class CloudConfigText {
         }
     }
 
-    /** A drop-in for the unit written just before. */
+    /**
+     * A drop-in for the unit written just before. The key is {@code drop_ins}, as coreos-cloudinit's Unit declares it
+     * (config/unit.go): Flatcar's coreos-cloudinit no longer turns {@code drop-ins} into it (flatcar/coreos-cloudinit
+     * 1bbfd30, Flatcar 3975.2.0 and later) and ignores the unknown key without a word.
+     */
     void dropIn(String name, String content) {
-        line(3, "drop-ins:");
+        line(3, "drop_ins:");
         line(4, "- name: " + name);
         block(5, "content", content);
     }

@@ -35,6 +35,7 @@ public final class EtcdEnvReader {
         Object etcd2 = coreos.get("etcd2");
         if (etcd2 instanceof Map<?, ?> m) {
             Map<String, String> env = new LinkedHashMap<>();
+            // classic CoreOS's coreos-cloudinit turned '-' into '_' in every key, so either spelling counts there
             m.forEach((k, v) -> env.put("ETCD_" + k.toString().toUpperCase(Locale.ROOT).replace('-', '_'),
                     specifiers(String.valueOf(v), hostname)));
             // etcd2 always served the v2 API (fleet and etcd2 proxies need it); etcd 3.4 serves it only when asked.
@@ -47,7 +48,9 @@ public final class EtcdEnvReader {
             String name = String.valueOf(unit.get("name"));
             if (name.equals("etcd-member.service")) {
                 Map<String, String> env = new LinkedHashMap<>();
-                for (Object d : (List<Object>) unit.getOrDefault("drop-ins", unit.getOrDefault("drop_ins", List.of()))) {
+                // Only drop_ins: Flatcar's coreos-cloudinit ignores "drop-ins" (no key conversion since 3975.2.0),
+                // so a node booted from such user-data would run etcd with none of these settings; so does this one.
+                for (Object d : (List<Object>) unit.getOrDefault("drop_ins", List.of())) {
                     env.putAll(environment(String.valueOf(((Map<String, Object>) d).get("content")), hostname));
                 }
                 env.remove("ETCD_IMAGE_TAG");

@@ -40,8 +40,11 @@ public final class UserDataRenderer {
         if (spec.profile() == Profile.COREOS) {
             coreosSections(t, spec, node);
         }
+        // Every key as coreos-cloudinit declares it, with '_' (config/*.go): old CoreOS accepted '-' too (its loader
+        // converted keys), current Flatcar ignores a key written with '-' (flatcar/scripts changelog
+        // 2024-02-23-coreos-cloudinit.md), so '_' is what both apply.
         t.line(1, "update:");
-        t.line(2, "reboot-strategy: " + YamlScalar.of(spec.update().rebootStrategy()));
+        t.line(2, "reboot_strategy: " + YamlScalar.of(spec.update().rebootStrategy()));
         if (spec.update().group() != null) {
             t.line(2, "group: " + YamlScalar.of(spec.update().group()));
         }
@@ -50,16 +53,20 @@ public final class UserDataRenderer {
         if (anyUnit) {
             t.line(1, "units:");
         }
-        if (spec.profile() == Profile.FLATCAR) {
-            flatcarUnits(t, spec, node);
-        } else if (node.role() != Role.WORKER) {
-            t.unit("etcd2.service", false, null);
+        // coreos-cloudinit starts the units one after another and waits for each start job to finish
+        // (initialize/config.go processUnits; go-systemd's StartUnit waits for the job). etcd reports ready only once
+        // its cluster has a leader, which needs the other machines, so etcd comes last: the firewall (and fleet,
+        // which retries its etcd on its own) must not wait behind a quorum that forms only when the later VMs boot.
+        if (spec.firewall().enabled()) {
+            t.unit("iptables-restore.service", true, null);
         }
         if (spec.profile() == Profile.COREOS) {
             t.unit("fleet.service", false, null);
         }
-        if (spec.firewall().enabled()) {
-            t.unit("iptables-restore.service", true, null);
+        if (spec.profile() == Profile.FLATCAR) {
+            flatcarUnits(t, spec, node);
+        } else if (node.role() != Role.WORKER) {
+            t.unit("etcd2.service", false, null);
         }
         return t.toString();
     }
@@ -121,18 +128,18 @@ public final class UserDataRenderer {
             etcd.forEach((k, v) -> t.line(2, etcd2Key(k) + ": " + scalar(v)));
         }
         t.line(1, "fleet:");
-        t.line(2, "public-ip: " + EtcdEnv.PRIVATE_IPV4);
+        t.line(2, "public_ip: " + EtcdEnv.PRIVATE_IPV4);
         if (!node.metadata().isEmpty()) {
             t.line(2, "metadata: " + YamlScalar.of(node.metadataString()));
         }
-        t.line(2, "etcd-servers: " + (node.role() == Role.WORKER ? EtcdEnv.memberClientUrls(spec)
+        t.line(2, "etcd_servers: " + (node.role() == Role.WORKER ? EtcdEnv.memberClientUrls(spec)
                 : "http://" + EtcdEnv.PRIVATE_IPV4 + ":2379"));
-        t.line(2, "agent-ttl: " + YamlScalar.of(spec.fleet().agentTtlText()));
+        t.line(2, "agent_ttl: " + YamlScalar.of(spec.fleet().agentTtlText()));
     }
 
-    /** ETCD_INITIAL_CLUSTER_STATE becomes initial-cluster-state, as coreos-cloudinit maps them back. */
+    /** ETCD_INITIAL_CLUSTER_STATE becomes initial_cluster_state, coreos-cloudinit's key for it (config/etcd2.go). */
     public static String etcd2Key(String env) {
-        return env.substring("ETCD_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+        return env.substring("ETCD_".length()).toLowerCase(Locale.ROOT);
     }
 
     /** Numbers stay numbers so that coreos.etcd2's int fields type-check. */

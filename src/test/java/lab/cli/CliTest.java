@@ -132,6 +132,33 @@ class CliTest {
     }
 
     @Test
+    void validateHoldsFlatcarUserDataToWhatFlatcarReads() throws IOException {
+        String text = """
+                #cloud-config
+                coreos:
+                  units:
+                    - name: etcd-member.service
+                      command: start
+                      drop-ins:
+                        - name: 20-lab.conf
+                          content: "[Service]"
+                """;
+        Files.writeString(dir.resolve("hand.yaml"), text);
+        String expected = "hand.yaml:6:7: error: \"drop-ins\" is ignored by Flatcar's coreos-cloudinit, which reads "
+                + "only \"drop_ins\" (no '-' to '_' conversion since Flatcar 3975.2.0)";
+        Run flatcar = lab("validate", "--cloudinit", "flatcar", "hand.yaml");
+        assertEquals(2, flatcar.code(), flatcar.out());
+        assertEquals(List.of(expected, "1 file(s) checked: 1 error(s), 0 warning(s)"), flatcar.out().lines().toList());
+        Run byDefault = lab("validate", "hand.yaml");
+        assertEquals(flatcar.out(), byDefault.out(), "user-data without etcd2 or fleet is Flatcar's by default");
+        assertEquals(0, lab("validate", "--cloudinit", "1.13", "hand.yaml").code(), "classic CoreOS converted it");
+        Run render = lab("render", "--out", "r");
+        assertEquals(0, render.code(), render.err());
+        Run rendered = lab("validate", "--cloudinit", "flatcar", "r/user-data/member.yaml");
+        assertEquals(0, rendered.code(), rendered.out());
+    }
+
+    @Test
     void validateJsonOutput() throws IOException {
         Files.writeString(dir.resolve("x.yaml"), "#cloud-config\nbogus: 1\n");
         Run r = lab("validate", "-o", "json", "x.yaml");

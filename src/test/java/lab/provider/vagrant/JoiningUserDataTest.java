@@ -33,8 +33,8 @@ class JoiningUserDataTest {
     @Test
     void coreosJoinsThroughCoreosEtcd2() {
         String after = VagrantBackend.joining(memberUserData("coreos"), JOIN);
-        assertTrue(after.contains("    initial-cluster: \"" + CLUSTER + "\"\n"), after);
-        assertTrue(after.contains("    initial-cluster-state: \"existing\"\n"), after);
-        assertTrue(after.contains("    initial-cluster-token: "), "other keys stay: " + after);
+        assertTrue(after.contains("    initial_cluster: \"" + CLUSTER + "\"\n"), after);
+        assertTrue(after.contains("    initial_cluster_state: \"existing\"\n"), after);
+        assertTrue(after.contains("    initial_cluster_token: "), "other keys stay: " + after);
     }
 }
