@@ -20,7 +20,13 @@ final class SpecTemplate {
         line(b, "provider: " + provider.id(), "local (etcd on loopback), netns (namespaces + sshd; root), vagrant");
         line(b, "profile: " + profile.id(), "flatcar (etcd-member.service) or coreos (etcd2 + fleet)");
         line(b, "bootstrap: " + bootstrap.id(), "static (full initial-cluster, no token) or discovery (lab-served)");
-        line(b, "subnet: 172.17.8.0/24", "nodes get .101, .102, ... in order, as in coreos-vagrant");
+        if (provider == ProviderKind.VAGRANT) {
+            // VirtualBox 6.1.28+ refuses host-only networks outside 192.168.56.0/21 unless /etc/vbox/networks.conf
+            // lists them: a Vagrant lab starts inside, numbered as coreos-vagrant numbers its VMs
+            line(b, "subnet: 192.168.56.0/24", "VirtualBox's own host-only range; nodes get .101, .102, ...");
+        } else {
+            line(b, "subnet: 172.17.8.0/24", "nodes get .101, .102, ... in order, as in coreos-vagrant");
+        }
         line(b, "nodes: " + members, "etcd members core-01, core-02, ...; odd counts tolerate most failures");
         if (proxies + workers > 0) {
             line(b, "groups:", null);

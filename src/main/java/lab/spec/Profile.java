@@ -10,10 +10,12 @@ public enum Profile {
     FLATCAR("flatcar-stable",
             "https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_vagrant.json",
             "/var/lib/flatcar-vagrant/vagrantfile-user-data"),
-    /** Classic CoreOS Container Linux: coreos.etcd2 and coreos.fleet cloud-config. */
-    COREOS("coreos-stable",
-            "https://storage.googleapis.com/stable.release.core-os.net/amd64-usr/current/coreos_production_vagrant.json",
-            "/var/lib/coreos-vagrant/vagrantfile-user-data");
+    /**
+     * Classic CoreOS Container Linux: coreos.etcd2 and coreos.fleet cloud-config. No box URL: CoreOS's release
+     * servers deleted every image in 2020 (the old coreos_production_vagrant.json is gone), so only a box the user
+     * already has can serve, added with {@code vagrant box add coreos-stable FILE.box}; `lab doctor` checks for it.
+     */
+    COREOS("coreos-stable", null, "/var/lib/coreos-vagrant/vagrantfile-user-data");
 
     private final String box;
     private final String boxUrl;
@@ -33,6 +35,7 @@ public enum Profile {
         return box;
     }
 
+    /** Where Vagrant downloads the box from; null where no published box exists any more (classic CoreOS). */
     public String defaultBoxUrl() {
         return boxUrl;
     }

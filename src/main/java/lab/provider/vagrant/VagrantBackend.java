@@ -91,13 +91,27 @@ public final class VagrantBackend extends SshNodeBackend {
     @Override
     public int reserve(Path workDir, LabSpec spec, Integer block) {
         VagrantCli.binary();
+        // Only where VirtualBox is installed: without it `vagrant up` fails anyway, and says so itself.
+        VirtualBoxNetworks.installedVersion().flatMap(v -> VirtualBoxNetworks.refusal(spec.subnet(), v,
+                VirtualBoxNetworks.readConf())).ifPresent(why -> {
+                    throw new EnvironmentException(why);
+                });
         return 0;
+    }
+
+    /**
+     * The lab's own key, the one every VM of the lab lets in (the Vagrantfile's provisioner installs it with
+     * update-ssh-keys) and the one the lab logs in with; Vagrant keeps its insecure key for itself.
+     */
+    static Path labKey(LabDir dir) {
+        return dir.root().resolve("ssh").resolve("id_ed25519");
     }
 
     @Override
     public void prepare(Lab lab, LabSpec spec) {
         LabDir dir = lab.dir();
         LabRenderer.write(LabRenderer.render(spec), dir.root());
+        SshKeys.ensure(labKey(dir), "lab-" + spec.name()); // the Vagrantfile would make it too, the same way
         new Vms(spec.profile(), Map.of()).write(dir); // before any VM exists: `lab down` knows to call vagrant
         try {
             Files.deleteIfExists(knownHosts(dir)); // learnt afresh below
@@ -139,13 +153,18 @@ public final class VagrantBackend extends SshNodeBackend {
         }
         Vms vms = Vms.read(dir);
         Map<String, SshConfig.Host> hosts = new LinkedHashMap<>(vms.hosts());
-        names.forEach(n -> hosts.put(n, found.get(n)));
+        // where `vagrant ssh-config` says, as the user it says, but with the lab's key, not Vagrant's
+        names.forEach(n -> {
+            SshConfig.Host h = found.get(n);
+            hosts.put(n, new SshConfig.Host(h.name(), h.hostName(), h.port(), h.user(), labKey(dir).toString()));
+        });
         new Vms(vms.profile(), hosts).write(dir);
     }
 
     /**
-     * Re-renders the lab; for every VM whose user-data changed, `vagrant provision` copies the new file, and the box
-     * runs cloud-config again on it (its user-data path unit). A change of the cluster's shape (nodes added or
+     * Re-renders the lab; for every VM whose user-data changed, `vagrant provision` copies the new file and restarts
+     * the box's user-cloudinit unit for it, which applies it again (files, units, drop-ins; a running etcd keeps its
+     * settings until it restarts). A change of the cluster's shape (nodes added or
      * removed, another initial cluster) cannot be applied to members that already bootstrapped: those nodes are
      * named, with what to do, and nothing is changed on them.
      */
@@ -182,7 +201,8 @@ public final class VagrantBackend extends SshNodeBackend {
         VagrantCli cli = new VagrantCli(vagrantDir(lab.dir()));
         for (String n : changed) {
             cli.provision(n);
-            lab.log().accept(n + ": user-data changed; provisioned again (the box re-runs cloud-config)");
+            lab.log().accept(n + ": user-data changed; provisioned again (the box re-runs cloud-config; a running "
+                    + "etcd takes new settings at its next restart: lab node restart " + n + ")");
         }
         if (changed.isEmpty()) {
             lab.log().accept("lab \"" + s.name() + "\" is up and its user-data has not changed");
