@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +35,9 @@ class VagrantFakeIT {
 
     @BeforeEach
     void fake() throws Exception {
+        // the fake loads the Vagrantfile with vagrantfile.rb, next to it
+        lab.machine.SystemdNode.copyResources("fake-vagrant", dir.resolve("bin"));
         fake = dir.resolve("bin/vagrant");
-        Files.createDirectories(fake.getParent());
-        try (InputStream in = getClass().getResourceAsStream("/fake-vagrant/vagrant")) {
-            Files.copy(in, fake, StandardCopyOption.REPLACE_EXISTING);
-        }
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         home = dir.resolve("fake-home");
         Files.createDirectories(home);

@@ -16,6 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import lab.etcd.EtcdHttp;
 import lab.machine.SystemdNode;
+import lab.render.LabRenderer;
+import lab.spec.Overrides;
+import lab.spec.SpecLoader;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,10 +77,11 @@ class VagrantStandInIT {
         }
     }
 
-    /** The fake names its bridge and namespaces after a checksum of its home directory. */
-    String fakeId() throws Exception {
-        return new ProcessExecutor().command("sh", "-c", "printf '%s' '" + home + "' | cksum | cut -c1-5")
-                .readOutput(true).execute().outputUTF8().trim();
+    /** The fake names its bridge and namespaces after a checksum of its home directory (CRC-32, as Ruby's Zlib). */
+    String fakeId() {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(home.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return String.format("%05d", crc.getValue() % 100_000);
     }
 
     ProcessResult lab(String... args) throws Exception {
@@ -122,6 +126,18 @@ class VagrantStandInIT {
                 .contains("FLEET_PUBLIC_IP=" + NET + "102"));
         assertEquals("active", ok("ssh", "core-02", "--name", "vsi", "--", "systemctl is-active etcd-member")
                 .trim());
+        // the lab logs in as the box's user, with its own key, kept the way the OS keeps keys
+        assertEquals("core", ok("ssh", "core-02", "--name", "vsi", "--", "id -un").trim());
+        assertTrue(ok("ssh", "core-02", "--name", "vsi", "--", "ls ~/.ssh/authorized_keys.d").contains("lab-vsi"));
+
+        // a reboot rebuilds authorized_keys from authorized_keys.d: the lab's key and Vagrant's survive it, and the
+        // box applies its user-data again at boot, so etcd comes back as a member with its data
+        EtcdHttp.put(client(1), "/before-reboot", "v0", Duration.ofSeconds(5));
+        ok("node", "reboot", "core-02", "--name", "vsi");
+        assertTrue(calls().contains("reload core-02"), calls().toString());
+        assertEquals("core", ok("ssh", "core-02", "--name", "vsi", "--", "id -un").trim(), "SSH after a reboot");
+        Awaitility.await("core-02 back after its reboot").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> EtcdHttp.get(client(2), "/before-reboot", CALL).equals(Optional.of("v0")));
 
         // kill: the unit stays down (Restart=on-failure notwithstanding) and the others keep quorum
         ok("node", "kill", "core-02", "--name", "vsi");
@@ -166,6 +182,87 @@ class VagrantStandInIT {
 
         ok("down", "--name", "vsi");
         assertTrue(calls().contains("destroy -f"), calls().toString());
+    }
+
+    /** Runs the fake vagrant itself in {@code vagrantDir}, as `lab` would. */
+    ProcessResult vagrant(Path vagrantDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(fake.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessExecutor().command(cmd).directory(vagrantDir.toFile()).environment(Map.of(
+                "FAKE_VAGRANT_HOME", home.toString(), "FAKE_VAGRANT_VMS", "standin", "FAKE_VAGRANT_BOOT_TIMEOUT", "8"))
+                .readOutput(true).redirectErrorStream(true).timeout(3, TimeUnit.MINUTES).execute();
+    }
+
+    /**
+     * The stand-ins hold a rendering to what a real Flatcar box does with it, not to what lab meant: the rendering
+     * of before (keys with '-', a key Vagrant inserts, the lab's key appended to authorized_keys) loses its etcd
+     * settings and, after a reboot, SSH; today's keeps both.
+     */
+    @Test
+    void theFakeBoxAppliesUserDataAndKeysAsFlatcarDoes() throws Exception {
+        String yaml = "name: fb\nnodes: 1\nsubnet: " + SUBNET + "\n";
+        LabRenderer.Rendered r = LabRenderer.render(SpecLoader.parse("lab.yaml", yaml, Overrides.none()).spec());
+        Path now = dir.resolve("now");
+        LabRenderer.write(r, now);
+        Path before = dir.resolve("before");
+        LabRenderer.write(r, before);
+        Path userData = before.resolve("user-data/member.yaml");
+        Files.writeString(userData, Files.readString(userData).replace("drop_ins:", "drop-ins:")
+                .replace("reboot_strategy:", "reboot-strategy:"));
+        Path vagrantfile = before.resolve("vagrant/Vagrantfile");
+        Files.writeString(vagrantfile, Files.readString(vagrantfile)
+                .replace("config.ssh.insert_key = false", "config.ssh.insert_key = true")
+                .replace("update-ssh-keys -u core -a \"lab-#{LAB_NAME}\" < /tmp/lab-key.pub",
+                        "cat /tmp/lab-key.pub >> /home/core/.ssh/authorized_keys"));
+        String client = "http://" + NET + "101:2379";
+
+        Path old = before.resolve("vagrant");
+        Path current = now.resolve("vagrant");
+        try {
+            oldAndNew(old, current, now, client);
+        } finally {
+            vagrant(old, "destroy", "-f");
+            vagrant(current, "destroy", "-f");
+        }
+    }
+
+    private void oldAndNew(Path old, Path current, Path now, String client) throws Exception {
+        ProcessResult up = vagrant(old, "up", "core-01");
+        assertEquals(0, up.getExitValue(), up.outputUTF8());
+        Awaitility.await("etcd-member to run on core-01").atMost(Duration.ofSeconds(20)).until(() ->
+                vagrant(old, "ssh", "core-01", "-c", "systemctl is-active etcd-member").outputUTF8().trim()
+                        .equals("active"));
+        assertFalse(answersAt(client), "the drop-in written as drop-ins was ignored: etcd runs with its defaults");
+        assertTrue(vagrant(old, "ssh", "core-01", "-c", "journalctl -u 'user-cloudinit@*'").outputUTF8()
+                .contains("ignoring coreos.units[].drop-ins"));
+        ProcessResult reload = vagrant(old, "reload", "core-01");
+        assertEquals(1, reload.getExitValue(), "the key Vagrant inserted is gone after the reboot: "
+                + reload.outputUTF8());
+        assertTrue(reload.outputUTF8().contains("Timed out while waiting for the machine to boot"),
+                reload.outputUTF8());
+        vagrant(old, "destroy", "-f");
+
+        assertEquals(0, vagrant(current, "up", "core-01").getExitValue());
+        Awaitility.await("etcd on core-01's address").atMost(Duration.ofSeconds(20)).until(() -> answersAt(client));
+        ProcessResult again = vagrant(current, "reload", "core-01");
+        assertEquals(0, again.getExitValue(), again.outputUTF8());
+        Path key = now.resolve(".lab/fb/ssh/id_ed25519");
+        ProcessResult ssh = new ProcessExecutor().command("ssh", "-i", key.toString(), "-o", "IdentitiesOnly=yes",
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "core@" + NET + "101", "sudo -n cat /etc/flatcar/update.conf").readOutput(true)
+                .redirectErrorStream(true).timeout(30, TimeUnit.SECONDS).execute();
+        assertEquals(0, ssh.getExitValue(), "the lab's key lets it in after the reboot: " + ssh.outputUTF8());
+        assertTrue(ssh.outputUTF8().contains("REBOOT_STRATEGY=off"), ssh.outputUTF8());
+        Awaitility.await("etcd back after the reboot").atMost(Duration.ofSeconds(20)).until(() -> answersAt(client));
+    }
+
+    static boolean answersAt(String client) {
+        try {
+            EtcdHttp.get(client, "/probe", CALL);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Test
