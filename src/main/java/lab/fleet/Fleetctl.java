@@ -1,5 +1,6 @@
 package lab.fleet;
 
+import lab.transport.Shell;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,6 +135,6 @@ public final class Fleetctl {
     }
 
     static String quote(String s) {
-        return s.matches("[A-Za-z0-9@%+=:,./_-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+        return Shell.quote(s);
     }
 }

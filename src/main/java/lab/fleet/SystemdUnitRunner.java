@@ -1,5 +1,6 @@
 package lab.fleet;
 
+import lab.transport.Shell;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -61,14 +62,11 @@ public final class SystemdUnitRunner implements UnitRunner {
         StringBuilder dropIn = new StringBuilder("[Service]\n");
         new java.util.TreeMap<>(environment).forEach((k, v) -> dropIn.append("Environment=\"").append(k).append('=')
                 .append(v).append("\"\n"));
-        String marker = "LAB_UNIT_EOF";
-        while (text.contains(marker)) {
-            marker += "_";
-        }
         try {
-            return machine.exec("mkdir -p " + UNIT_DIR + "/" + name + ".d && cat > " + UNIT_DIR + "/" + name
-                    + " <<'" + marker + "'\n" + text + "\n" + marker + "\ncat > " + UNIT_DIR + "/" + name
-                    + ".d/10-lab-environment.conf <<'" + marker + "'\n" + dropIn + marker
+            return machine.exec("mkdir -p " + UNIT_DIR + "/" + name + ".d && "
+                    + Shell.heredoc("cat > " + UNIT_DIR + "/" + name, text) + "\n"
+                    + Shell.heredoc("cat > " + UNIT_DIR + "/" + name + ".d/10-lab-environment.conf",
+                            dropIn.toString())
                     + "\nsystemctl daemon-reload && systemctl start " + name).ok();
         } catch (RuntimeException e) {
             return false;
@@ -111,6 +109,6 @@ public final class SystemdUnitRunner implements UnitRunner {
         if (!unit.matches("[A-Za-z0-9:_.@\\\\-]+")) {
             throw new IllegalArgumentException("not a unit name: " + unit);
         }
-        return "'" + unit + "'";
+        return Shell.quote(unit);
     }
 }

@@ -1,5 +1,6 @@
 package lab.machine;
 
+import lab.transport.Shell;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.OptionalLong;
@@ -122,7 +123,7 @@ public final class Machine {
 
     /** Runs a command as root (through sudo where the login is not root); TransportException after {@code within}. */
     public ExecResult exec(String command, Duration within) {
-        return transport.exec(sudo ? "sudo -n sh -c '" + command.replace("'", "'\\''") + "'" : command, within);
+        return transport.exec(sudo ? "sudo -n sh -c " + Shell.quote(command) : command, within);
     }
 
     private ExecResult run(String what, String command) {

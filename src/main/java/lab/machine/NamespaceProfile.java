@@ -2,18 +2,20 @@ package lab.machine;
 
 /**
  * A network-namespace node: no systemd, so the lab installs a small supervisor ({@code lab-etcd}, from this
- * package's resources) in the node's directory, which runs etcd from {@code etcd.run} and keeps its PID in
- * {@code etcd.pid}. The node's interface on the lab bridge is eth0.
+ * package's resources), which runs etcd from {@code etcd.run} and keeps its PID in {@code etcd.pid}, both next to
+ * it, and etcd's log and data in the node's state directory. The node's interface on the lab bridge is eth0.
  *
- * @param nodeDir the node's directory as the node sees it (namespaces share the host's file system)
+ * @param runtimeDir where the supervisor and etcd.run are (a directory only root can write)
+ * @param stateDir the node's directory in the lab's state (etcd.log, data/); namespaces share the host's files
  */
-public record NamespaceProfile(String nodeDir) implements MachineProfile {
+public record NamespaceProfile(String runtimeDir, String stateDir) implements MachineProfile {
 
     /** The supervisor script, shipped as a resource next to this class. */
     public static final String SUPERVISOR = "lab-etcd";
 
     private String run(String verb) {
-        return nodeDir + "/" + SUPERVISOR + " " + verb;
+        return "LAB_NODE_STATE=" + lab.transport.Shell.quote(stateDir) + " " + lab.transport.Shell.quote(runtimeDir
+                + "/" + SUPERVISOR) + " " + verb;
     }
 
     @Override

@@ -1,8 +1,12 @@
 package lab.provider;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import lab.machine.Machine;
 import lab.net.LinkRules;
+import lab.transport.ExecResult;
+import lab.transport.Shell;
 
 /**
  * What every provider whose nodes are reached over SSH (netns, vagrant) does the same way: etcd faults through the
@@ -42,6 +46,16 @@ public abstract class SshNodeBackend implements NodeBackend {
     @Override
     public void signal(Lab lab, NodeState n, String signal) {
         machine(lab, n.name()).signal(signal);
+    }
+
+    /** On the node itself, over its SSH session, with the variables exported in front of the command. */
+    @Override
+    public ExecResult exec(Lab lab, NodeState n, String command, Map<String, String> env,
+                                         Duration timeout) {
+        StringBuilder b = new StringBuilder();
+        new TreeMap<>(env).forEach((k, v) -> b.append("export ").append(k).append('=')
+                .append(Shell.quote(v)).append("; "));
+        return machine(lab, n.name()).transport().exec(b + command, timeout);
     }
 
     @Override

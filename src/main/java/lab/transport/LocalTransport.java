@@ -24,11 +24,24 @@ public final class LocalTransport implements Transport {
 
     @Override
     public ExecResult exec(String command, Duration timeout) {
+        return run(java.util.List.of("sh", "-c", command), null, timeout);
+    }
+
+    /**
+     * Runs a program with its arguments as given, no shell in between (nothing in them is shell syntax), with
+     * {@code stdin} (or nothing) as its input.
+     */
+    public ExecResult run(java.util.List<String> argv, String stdin, Duration timeout) {
+        String command = Shell.words(argv);
         long t0 = System.nanoTime();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
-            ProcessResult r = new ProcessExecutor().command("sh", "-c", command).environment(env).readOutput(true)
-                    .redirectError(err).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).execute();
+            ProcessExecutor p = new ProcessExecutor().command(argv).environment(env).readOutput(true)
+                    .redirectError(err).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (stdin != null) {
+                p.redirectInput(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            }
+            ProcessResult r = p.execute();
             return new ExecResult(r.getExitValue(), r.outputUTF8(), err.toString(StandardCharsets.UTF_8),
                     Duration.ofNanos(System.nanoTime() - t0));
         } catch (TimeoutException e) {

@@ -133,8 +133,8 @@ public final class SshTransport implements Transport {
     @Override
     public void upload(Path local, String remotePath, int mode) {
         String dir = remotePath.contains("/") ? remotePath.substring(0, remotePath.lastIndexOf('/')) : ".";
-        String cmd = "mkdir -p '" + dir + "' && cat > '" + remotePath + "' && chmod " + Integer.toOctalString(mode)
-                + " '" + remotePath + "'";
+        String cmd = "mkdir -p " + Shell.quote(dir) + " && cat > " + Shell.quote(remotePath) + " && chmod "
+                + Integer.toOctalString(mode) + " " + Shell.quote(remotePath);
         ExecResult r = run(cmd, local, Duration.ofSeconds(60));
         if (!r.ok()) {
             throw new TransportException("cannot upload " + local + " to " + where() + ":" + remotePath + ": "

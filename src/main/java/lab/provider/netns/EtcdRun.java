@@ -1,5 +1,6 @@
 package lab.provider.netns;
 
+import lab.transport.Shell;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +29,6 @@ final class EtcdRun {
     }
 
     static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
+        return Shell.quote(s);
     }
 }

@@ -46,7 +46,7 @@ public final class HostNetwork {
                     + "that holds it");
         });
         if (readFirstLine(Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables")).equals("1")
-                && run("iptables -w -S FORWARD").stdout().contains("-P FORWARD DROP")) {
+                && run("iptables", "-w", "-S", "FORWARD").stdout().contains("-P FORWARD DROP")) {
             throw new EnvironmentException("this machine's FORWARD policy is DROP and bridged traffic passes "
                     + "iptables (br_netfilter), so the lab's nodes could not reach each other. Allow the lab subnet "
                     + "(iptables -I FORWARD -s " + subnet + " -d " + subnet + " -j ACCEPT) or unload br_netfilter");
@@ -55,7 +55,7 @@ public final class HostNetwork {
 
     /** The first host route that overlaps the subnet, ignoring the default route. */
     public Optional<String> collision(Subnet subnet) {
-        for (String line : run("ip -4 route show table main").stdout().split("\n")) {
+        for (String line : run("ip", "-4", "route", "show", "table", "main").stdout().split("\n")) {
             String dst = line.trim().split("\\s+")[0];
             if (dst.isEmpty() || dst.equals("default")) {
                 continue;
@@ -88,7 +88,7 @@ public final class HostNetwork {
 
     /** PIDs of every process inside the namespace (none when it is gone). */
     List<Long> pids(String namespace) {
-        ExecResult r = sh.exec("ip netns pids " + namespace + " 2>/dev/null", CALL);
+        ExecResult r = sh.run(List.of("ip", "netns", "pids", namespace), null, CALL);
         List<Long> out = new ArrayList<>();
         for (String p : r.stdout().split("\\s+")) {
             if (!p.isBlank()) {
@@ -100,11 +100,12 @@ public final class HostNetwork {
 
     /** Deletes the namespace (its veth goes with it); nothing happens when it is gone. */
     void deleteNode(NetnsLayout.NodeNet n) {
-        sh.exec("ip link del " + n.veth() + " 2>/dev/null; ip netns del " + n.namespace() + " 2>/dev/null", CALL);
+        sh.run(List.of("ip", "link", "del", n.veth()), null, CALL);
+        sh.run(List.of("ip", "netns", "del", n.namespace()), null, CALL);
     }
 
     void deleteBridge(NetnsLayout l) {
-        sh.exec("ip link del " + l.bridge() + " 2>/dev/null", CALL);
+        sh.run(List.of("ip", "link", "del", l.bridge()), null, CALL);
     }
 
     boolean namespaceExists(String namespace) {
@@ -112,19 +113,19 @@ public final class HostNetwork {
     }
 
     private void batch(String namespace, String... commands) {
-        String cmd = "ip" + (namespace == null ? "" : " -n " + namespace) + " -batch - <<'EOF'\n"
-                + String.join("\n", commands) + "\nEOF";
-        ExecResult r = sh.exec(cmd, CALL);
+        List<String> ip = namespace == null ? List.of("ip", "-batch", "-") : List.of("ip", "-n", namespace, "-batch", "-");
+        ExecResult r = sh.run(ip, String.join("\n", commands) + "\n", CALL);
         if (!r.ok()) {
             throw new EnvironmentException("cannot set up the lab network" + (namespace == null ? "" : " in "
                     + namespace) + ": " + (r.stderr() + r.stdout()).trim());
         }
     }
 
-    private ExecResult run(String command) {
-        ExecResult r = sh.exec(command, CALL);
+    private ExecResult run(String... argv) {
+        ExecResult r = sh.run(List.of(argv), null, CALL);
         if (!r.ok()) {
-            throw new EnvironmentException("`" + command + "` failed: " + (r.stderr() + r.stdout()).trim());
+            throw new EnvironmentException("`" + String.join(" ", argv) + "` failed: " + (r.stderr() + r.stdout())
+                    .trim());
         }
         return r;
     }

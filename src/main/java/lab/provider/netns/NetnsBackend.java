@@ -1,5 +1,6 @@
 package lab.provider.netns;
 
+import lab.transport.Shell;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -56,14 +57,14 @@ public final class NetnsBackend extends SshNodeBackend {
         Subnet subnet = spec.subnet();
         NetnsLayout layout = NetnsLayout.fresh(root, s.hostSpecAddress(), subnet.prefix());
         layout.write(root);
+        NetnsRuntime.create(layout);
         host.createBridge(layout);
-        Sshd.clientKeys(root, s.name());
+        Sshd.clientKeys(root, s.name(), NetnsRuntime.root(layout));
         for (NodeState n : s.nodes()) {
             layout = addNode(lab, layout, n);
         }
-        // Connections are set up side by side (each costs a key exchange), installing the supervisor on the way.
-        SshFaults.parallel(s.nodes(), n -> installSupervisor(machine(lab, n.name()),
-                lab.dir().nodeDir(n.name()).toAbsolutePath()));
+        // Connections are set up side by side (each costs a key exchange).
+        SshFaults.parallel(s.nodes(), n -> machine(lab, n.name()).transport().exec("true", CONNECT));
     }
 
     /** Creates a node's namespace and sshd, and installs the supervisor through SSH. */
@@ -73,10 +74,17 @@ public final class NetnsBackend extends SshNodeBackend {
         l.write(root);
         NetnsLayout.NodeNet net = l.node(n.name()).orElseThrow();
         host.addNode(l, net);
-        Path nodeDir = lab.dir().nodeDir(n.name());
-        String known = Sshd.configure(root, nodeDir, n.specAddress());
+        Path nodeDir = lab.dir().nodeDir(n.name()).toAbsolutePath();
+        try {
+            Files.createDirectories(nodeDir); // sshd's log, etcd's log and data
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot create " + nodeDir + ": " + e.getMessage(), e);
+        }
+        NetnsRuntime.create(l);
+        installSupervisor(l, n.name());
+        String known = Sshd.configure(NetnsRuntime.root(l), NetnsRuntime.node(l, n.name()), n.specAddress());
         appendKnownHost(root, known);
-        Processes.Started sshd = Sshd.start(net.namespace(), nodeDir);
+        Processes.Started sshd = Sshd.start(net.namespace(), n.name(), NetnsRuntime.node(l, n.name()), nodeDir);
         l = l.with(net.withSshd(sshd.pid(), sshd.startedAt()));
         l.write(root);
         return l;
@@ -102,10 +110,12 @@ public final class NetnsBackend extends SshNodeBackend {
         }
         env.putAll(extraEnv);
         Machine m = machine(lab, n.name());
-        installSupervisor(m, nodeDir);
+        NetnsLayout l = layout(lab.dir());
+        installSupervisor(l, n.name());
         String run = EtcdRun.script(etcd.kind(), env, EtcdLaunch.etcdBinary());
         // etcd.run goes along with the start: one SSH round trip per node
-        long pid = m.start("cat > '" + nodeDir + "/etcd.run' <<'LAB_ETCD_RUN'\n" + run + "LAB_ETCD_RUN")
+        long pid = m.start(Shell.heredoc("cat > " + Shell.quote(NetnsRuntime.node(l, n.name()) + "/etcd.run"),
+                run))
                 .orElseThrow(() -> new EnvironmentException(n.name() + ": the supervisor started etcd but reported "
                         + "no PID"));
         // namespaces share this machine's PID space: the supervisor's PID is one of ours
@@ -113,14 +123,15 @@ public final class NetnsBackend extends SshNodeBackend {
                         + lab.dir().log(n.name())));
     }
 
-    private void installSupervisor(Machine m, Path nodeDir) {
-        Path script = nodeDir.resolve(NamespaceProfile.SUPERVISOR);
-        if (Files.exists(script)) {
-            return;
-        }
+    /**
+     * The supervisor, written afresh (never a copy found there) into the node's runtime directory, which only root
+     * can write. The file system is the host's, so it is written from here rather than over SSH.
+     */
+    private static void installSupervisor(NetnsLayout l, String node) {
         try (InputStream in = NamespaceProfile.class.getResourceAsStream(NamespaceProfile.SUPERVISOR)) {
-            upload(m, new String(Objects.requireNonNull(in, "supervisor resource").readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8), script.toString(), 0755);
+            NetnsRuntime.write(NetnsRuntime.node(l, node).resolve(NamespaceProfile.SUPERVISOR), new String(
+                    Objects.requireNonNull(in, "supervisor resource").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8), "rwxr-xr-x");
         } catch (IOException e) {
             throw new EnvironmentException("cannot install the etcd supervisor: " + e.getMessage(), e);
         }
@@ -184,6 +195,7 @@ public final class NetnsBackend extends SshNodeBackend {
                 host.deleteNode(n);
             }
             host.deleteBridge(l);
+            NetnsRuntime.delete(l);
         });
     }
 
@@ -192,7 +204,8 @@ public final class NetnsBackend extends SshNodeBackend {
         return machines.computeIfAbsent(node, name -> {
             NodeState n = lab.node(name);
             Path root = lab.dir().root();
-            return new Machine(name, new NamespaceProfile(lab.dir().nodeDir(name).toAbsolutePath().toString()),
+            return new Machine(name, new NamespaceProfile(NetnsRuntime.node(layout(lab.dir()), name).toString(),
+                    lab.dir().nodeDir(name).toAbsolutePath().toString()),
                     new SshTransport(n.address(), 22, Sshd.USER, Sshd.clientKey(root), Sshd.knownHosts(root),
                             CONNECT), false);
         });
@@ -218,21 +231,6 @@ public final class NetnsBackend extends SshNodeBackend {
                     java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new EnvironmentException("cannot write " + kh + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void upload(Machine m, String text, String remotePath, int mode) {
-        try {
-            Path tmp = Files.createTempFile("lab-upload", ".txt");
-            try {
-                Files.writeString(tmp, text);
-                m.transport().upload(tmp, remotePath, mode);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new EnvironmentException("cannot stage " + remotePath + " for " + m.name() + ": " + e.getMessage(),
-                    e);
         }
     }
 }

@@ -35,64 +35,62 @@ final class Sshd {
         return keyDir(labRoot).resolve("known_hosts");
     }
 
-    /** Makes the lab's client key and an authorized_keys holding it. */
-    static void clientKeys(Path labRoot, String labName) {
+    /**
+     * Makes the lab's client key (kept with the lab, it is the lab's) and the authorized_keys the nodes' sshd reads,
+     * in the runtime directory only root can write.
+     */
+    static void clientKeys(Path labRoot, String labName, Path runtimeRoot) {
         String pub = SshKeys.ensure(clientKey(labRoot), "lab-" + labName);
-        write(keyDir(labRoot).resolve("authorized_keys"), pub + "\n");
+        NetnsRuntime.write(runtimeRoot.resolve("authorized_keys"), pub + "\n", "rw-------");
     }
 
-    /** Writes the node's host key and sshd_config into its directory; returns the known_hosts line. */
-    static String configure(Path labRoot, Path nodeDir, String address) {
-        Path hostKey = nodeDir.resolve("ssh_host_ed25519_key");
+    /** Writes the node's host key and sshd_config into its runtime directory; returns the known_hosts line. */
+    static String configure(Path runtimeRoot, Path nodeRuntime, String address) {
+        Path hostKey = nodeRuntime.resolve("ssh_host_ed25519_key");
         try {
-            Files.createDirectories(nodeDir);
+            Files.createDirectories(nodeRuntime);
             Files.deleteIfExists(hostKey);
             Files.deleteIfExists(hostKey.resolveSibling("ssh_host_ed25519_key.pub"));
         } catch (IOException e) {
-            throw new EnvironmentException("cannot prepare " + nodeDir + ": " + e.getMessage(), e);
+            throw new EnvironmentException("cannot prepare " + nodeRuntime + ": " + e.getMessage(), e);
         }
-        var r = new LocalTransport(Map.of()).exec("ssh-keygen -q -t ed25519 -N '' -C " + address + " -f '" + hostKey
-                + "'", Duration.ofSeconds(20));
+        var r = new LocalTransport(Map.of()).run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", address,
+                "-f", hostKey.toString()), null, Duration.ofSeconds(20));
         if (!r.ok()) {
             throw new EnvironmentException("ssh-keygen could not make a host key for " + address + ": " + r.stderr());
         }
-        write(nodeDir.resolve("sshd_config"), String.join("\n", List.of(
+        NetnsRuntime.write(nodeRuntime.resolve("sshd_config"), String.join("\n", List.of(
                 "# sshd of a lab node (netns provider); written by lab up",
                 "ListenAddress " + address + ":22",
                 "HostKey " + hostKey,
-                "AuthorizedKeysFile " + keyDir(labRoot).toAbsolutePath().resolve("authorized_keys"),
+                "AuthorizedKeysFile " + runtimeRoot.resolve("authorized_keys"),
                 "PermitRootLogin prohibit-password",
                 "PasswordAuthentication no",
                 "KbdInteractiveAuthentication no",
                 "UsePAM no",
-                // the lab's directory may sit under a group-writable work tree; the key files themselves are 0600
-                "StrictModes no",
+                // every file it reads is in a directory only root can write (NetnsRuntime): strict checks hold
+                "StrictModes yes",
                 "PidFile none",
                 "Subsystem sftp internal-sftp",
-                "LogLevel ERROR")) + "\n");
+                "LogLevel ERROR")) + "\n", "rw-------");
         return SshKeys.knownHostsLine(address, 22, read(hostKey.resolveSibling("ssh_host_ed25519_key.pub")));
     }
 
-    /** Starts sshd in the namespace, in the foreground of its own session, so its PID is the one recorded. */
-    static Processes.Started start(String namespace, Path nodeDir) {
+    /**
+     * Starts sshd in the namespace, in the foreground of its own session, so its PID is the one recorded. It gets a
+     * UTS namespace of its own with the node's name as hostname, so the node's sessions (and the etcd they start)
+     * see the name a machine of its own would have.
+     */
+    static Processes.Started start(String namespace, String node, Path nodeRuntime, Path logDir) {
         try {
             // the privilege-separation directory Debian's sshd insists on; tmpfs, so gone after a reboot
             Files.createDirectories(Path.of("/run/sshd"));
         } catch (IOException e) {
             throw new EnvironmentException("cannot create /run/sshd: " + e.getMessage(), e);
         }
-        return Processes.start(List.of("/usr/sbin/ip", "netns", "exec", namespace, "/usr/sbin/sshd", "-D", "-e",
-                "-f", nodeDir.resolve("sshd_config").toAbsolutePath().toString()), Map.of(),
-                nodeDir.resolve("sshd.log"));
-    }
-
-    private static void write(Path p, String text) {
-        try {
-            Files.createDirectories(p.getParent());
-            Files.writeString(p, text);
-        } catch (IOException e) {
-            throw new EnvironmentException("cannot write " + p + ": " + e.getMessage(), e);
-        }
+        return Processes.start(List.of("/usr/sbin/ip", "netns", "exec", namespace, "unshare", "--uts", "sh", "-c",
+                "hostname \"$0\" && exec /usr/sbin/sshd -D -e -f \"$1\"", node,
+                nodeRuntime.resolve("sshd_config").toString()), Map.of(), logDir.resolve("sshd.log"));
     }
 
     private static String read(Path p) {

@@ -89,8 +89,10 @@ class NetnsIT {
             assertTrue(r.ok(), r.stderr());
             assertTrue(r.stdout().contains("inet " + n.specAddress() + "/24"), r.stdout());
             assertEquals(String.valueOf(n.pid()), machine(n.name()).exec(new lab.machine.NamespaceProfile(
+                    NetnsRuntime.node(NetnsBackend.layout(lab.dir()), n.name()).toString(),
                     lab.dir().nodeDir(n.name()).toAbsolutePath().toString()).pid()).stdout().trim(),
                     "the supervisor's PID file names the process the lab recorded");
+            assertEquals(n.name(), machine(n.name()).exec("hostname").stdout().trim(), "a hostname of its own");
         }
         String ns1 = machine("core-01").exec("readlink /proc/self/ns/net").stdout();
         assertNotEquals(ns1, machine("core-02").exec("readlink /proc/self/ns/net").stdout(),
@@ -101,8 +103,9 @@ class NetnsIT {
     void killingTheLeaderOverSshElectsAnother() {
         String old = status().leader().orElseThrow();
         lab.kill(old);
-        assertEquals("", machine(old).exec(lab.dir().nodeDir(old).toAbsolutePath() + "/lab-etcd pid").stdout()
-                .trim(), "the node's supervisor sees no etcd");
+        assertEquals("", machine(old).exec("LAB_NODE_STATE=" + lab.dir().nodeDir(old).toAbsolutePath() + " "
+                + NetnsRuntime.node(NetnsBackend.layout(lab.dir()), old) + "/lab-etcd pid").stdout().trim(),
+                "the node's supervisor sees no etcd");
         Awaitility.await("a new leader").atMost(Duration.ofSeconds(15)).until(() -> status().leader()
                 .filter(l -> !l.equals(old)).isPresent());
         assertFalse(lab.alive(lab.node(old)), "the killed member stays down");
@@ -246,6 +249,64 @@ class NetnsIT {
         assertTrue(registry.machines().containsValue(lab.node(node).address()),
                 "and that node's machine is registered with its address");
         registry.destroy("inside.service");
+    }
+
+    /** A scenario's exec step runs on the node it names, not on this machine (it used to: as root, here). */
+    @Test
+    void execRunsOnTheNodeAsItsLoginUser() {
+        ExecResult r = lab.exec("core-02", "hostname; echo $ETCDCTL_ENDPOINTS; ip -4 -o addr show dev eth0",
+                Map.of("ETCDCTL_ENDPOINTS", lab.node("core-02").clientUrl()), Duration.ofSeconds(10));
+        assertTrue(r.ok(), r.stderr());
+        List<String> lines = r.stdout().lines().toList();
+        assertEquals("core-02", lines.get(0));
+        assertEquals(lab.node("core-02").clientUrl(), lines.get(1));
+        assertTrue(lines.get(2).contains("inet " + lab.node("core-02").specAddress() + "/24"), r.stdout());
+    }
+
+    /**
+     * What root executes or trusts on the nodes (the supervisor, etcd.run, sshd's configuration and keys) lives in
+     * /run/lab/<id>, which only root can write, never in the lab's directory in the user's work tree.
+     */
+    @Test
+    void rootRunsAndTrustsNothingFromTheLabsOwnDirectory() throws Exception {
+        try (var files = Files.walk(lab.dir().root())) {
+            List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            for (String f : List.of("lab-etcd", "etcd.run", "sshd_config", "authorized_keys", "ssh_host_ed25519_key")) {
+                assertFalse(names.contains(f), f + " must not be under " + lab.dir().root());
+            }
+        }
+        Path runtime = NetnsRuntime.root(NetnsBackend.layout(lab.dir()));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(runtime)));
+        assertEquals("root", Files.getOwner(runtime).getName());
+        assertTrue(Files.readString(runtime.resolve("core-01/sshd_config")).contains("StrictModes yes"));
+        assertTrue(Files.isExecutable(runtime.resolve("core-01/lab-etcd")));
+    }
+
+    /**
+     * A fault that reached only some nodes (one could not be reached over SSH) is healed on every node: heal does
+     * not trust the rules recorded, which before this fix were written only once every node had taken them.
+     */
+    @Test
+    void aPartlyAppliedPartitionIsHealedEverywhere() {
+        String ns = NetnsBackend.layout(lab.dir()).node("core-03").orElseThrow().namespace();
+        LocalTransport host = new LocalTransport(Map.of());
+        String refuseSsh = "ip netns exec " + ns + " iptables -I INPUT -p tcp --dport 22 -j REJECT --reject-with "
+                + "tcp-reset";
+        ((NetnsBackend) lab.backend()).machine(lab, "core-03").close(); // a new connection, refused
+        assertTrue(host.exec(refuseSsh, SHORT).ok());
+        try {
+            assertThrows(RuntimeException.class, () -> Network.isolate(lab, "core-01"));
+            assertTrue(machine("core-02").exec("iptables -S " + Firewall.CHAIN).stdout().contains("-j DROP"),
+                    "core-02 took its part of the partition");
+        } finally {
+            assertTrue(host.exec(refuseSsh.replace(" -I INPUT", " -D INPUT"), SHORT).ok());
+        }
+        Network.heal(lab);
+        for (NodeState n : lab.state().members()) {
+            assertFalse(machine(n.name()).exec("iptables -S").stdout().contains(Firewall.CHAIN),
+                    n.name() + " has no fault left after heal");
+        }
     }
 
     private long timedRead(String node) {
