@@ -27,6 +27,10 @@ import java.util.function.Supplier;
  * {@code GET /raft/stream/...} is opened by the receiver and the listener's member writes raft messages down the
  * response, everything else ({@code POST} pipeline and snapshot messages) carries data from the dialer. A cut
  * link {from, to} thus drops exactly the connections carrying messages from {@code from} to {@code to}.
+ *
+ * <p>A connection is registered before its rules are looked at, so a rule change ({@link #enforce()}) at any moment
+ * of its set-up (while it is checked, or while its upstream is being dialed) closes it; a sender that names itself
+ * but cannot be placed (an id no member lists) is refused while any link is cut, since it could be on the cut side.
  */
 public final class PeerProxy implements Closeable {
     private static final int MAX_HEAD = 16 * 1024;
@@ -108,12 +112,20 @@ public final class PeerProxy implements Closeable {
     public void enforce() {
         LinkRules r = rules.get();
         for (Link l : links) {
-            String from = l.dataFrom();
-            if (from != null && r.blocked(from, l.dataTo())) {
+            if (forbidden(l, r)) {
                 l.close();
                 links.remove(l);
             }
         }
+    }
+
+    /** Whether the rules forbid the connection: its link is cut, or it names a sender nobody can place during a cut. */
+    private static boolean forbidden(Link l, LinkRules r) {
+        String from = l.dataFrom();
+        if (from == null) {
+            return l.senderId != null && !r.cut().isEmpty();
+        }
+        return r.blocked(from, l.dataTo());
     }
 
     private void acceptLoop() {
@@ -151,13 +163,15 @@ public final class PeerProxy implements Closeable {
             out = new Socket();
             Link link = new Link(sender,
                     text.startsWith("GET /raft/stream/"), in, out);
-            String from = link.dataFrom();
+            // Registered first: a rule change from here on finds it, whatever step it is at.
+            links.add(link);
             if (System.getenv("LAB_DEBUG") != null) {
-                System.err.println(node + " <- " + text.split("\r\n")[0] + " sender=" + sender + " from=" + from
-                        + " to=" + link.dataTo());
+                System.err.println(node + " <- " + text.split("\r\n")[0] + " sender=" + sender + " from="
+                        + link.dataFrom() + " to=" + link.dataTo());
             }
-            if (from != null && rules.get().blocked(from, link.dataTo())) {
-                closeQuietly(in);
+            if (forbidden(link, rules.get())) {
+                link.close();
+                links.remove(link);
                 return;
             }
             if (sender == null) {
@@ -167,7 +181,12 @@ public final class PeerProxy implements Closeable {
             }
             out.setTcpNoDelay(true);
             out.connect(target, 2000);
-            links.add(link);
+            // and checked again once dialed: a change during the connect closed it, or finds it now
+            if (forbidden(link, rules.get())) {
+                link.close();
+                links.remove(link);
+                return;
+            }
             out.getOutputStream().write(head);
             Socket upstream = out;
             Thread back = new Thread(() -> pump(upstream, in, link), "proxy-" + node + "-back");
@@ -177,6 +196,7 @@ public final class PeerProxy implements Closeable {
         } catch (IOException e) {
             closeQuietly(in);
             closeQuietly(out);
+            links.removeIf(l -> l.a == in);
         }
     }
 

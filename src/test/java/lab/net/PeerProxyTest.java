@@ -1,0 +1,154 @@
+package lab.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The peer proxy's rules on real sockets: the proxy listens for core-02 and forwards to a TCP sink standing for
+ * core-02's hidden peer listener (what is tested is the proxy, so the far end only counts what reaches it).
+ */
+class PeerProxyTest {
+    static final String CORE_01_URL = "http://127.0.0.1:1111";
+    static final LinkRules CUT_01_02 = LinkRules.NONE.partition(List.of(List.of("core-01"), List.of("core-02")));
+
+    ServerSocket sink;
+    final AtomicInteger reached = new AtomicInteger();
+    PeerProxy proxy;
+
+    @BeforeEach
+    void sink() throws IOException {
+        sink = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!sink.isClosed()) {
+                try {
+                    Socket s = sink.accept();
+                    Thread reader = new Thread(() -> { // counts what arrives and keeps the connection open
+                        try (s) {
+                            InputStream in = s.getInputStream();
+                            if (in.read() >= 0) {
+                                reached.incrementAndGet();
+                            }
+                            while (in.read() >= 0) {
+                                // drain until the proxy closes it
+                            }
+                        } catch (IOException e) {
+                            // closed by the proxy
+                        }
+                    });
+                    reader.setDaemon(true);
+                    reader.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (proxy != null) {
+            proxy.close();
+        }
+        sink.close();
+    }
+
+    PeerProxy proxy(Supplier<LinkRules> rules) throws IOException {
+        proxy = new PeerProxy("core-02", new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", sink.getLocalPort()), rules,
+                s -> s.equals(CORE_01_URL) ? "core-01" : s.equals("c0ffee") ? "core-03" : null);
+        return proxy;
+    }
+
+    /** Sends a raft message request and says whether the proxy kept the connection open for 1 s. */
+    boolean keptOpen(String headers) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+            s.getOutputStream().write(("POST /raft HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.setSoTimeout(1000);
+            InputStream in = s.getInputStream();
+            try {
+                return in.read() >= 0;
+            } catch (SocketTimeoutException stillOpen) {
+                return true;
+            } catch (IOException reset) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * The cut comes while the connection is being set up, right after its rules were read: before the fix the
+     * proxy had not registered it yet, so enforce() missed it and raft messages flowed through the cut.
+     */
+    @Test
+    void aCutDuringTheSetUpOfAConnectionClosesIt() throws Exception {
+        AtomicReference<LinkRules> current = new AtomicReference<>(LinkRules.NONE);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<PeerProxy> self = new AtomicReference<>();
+        proxy(() -> {
+            if (calls.incrementAndGet() == 1) {
+                current.set(CUT_01_02);   // the partition arrives now,
+                self.get().enforce();     // and the daemon enforces it at once
+                return LinkRules.NONE;    // while this check still saw the old rules
+            }
+            return current.get();
+        });
+        self.set(proxy);
+        assertTrue(!keptOpen("X-PeerURLs: " + CORE_01_URL + "\r\n"), "the connection was closed");
+        Thread.sleep(200);
+        assertEquals(0, reached.get(), "no message of core-01 reached core-02 through the cut");
+    }
+
+    @Test
+    void aSenderNobodyCanPlaceIsRefusedWhileAnyLinkIsCut() throws Exception {
+        AtomicReference<LinkRules> current = new AtomicReference<>(LinkRules.NONE.block("core-04", "core-05"));
+        proxy(current::get);
+        assertTrue(!keptOpen("X-Server-From: 12345678\r\n"), "an id no member lists could be on the cut side");
+        assertTrue(keptOpen("\r\n".substring(2)), "a probe without a sender still passes (answered, then closed)");
+        current.set(LinkRules.NONE);
+        assertTrue(keptOpen("X-Server-From: 12345678\r\n"), "with nothing cut it passes");
+        assertTrue(keptOpen("X-Server-From: c0ffee\r\n"), "a placed sender whose links are whole passes");
+    }
+
+    @Test
+    void aCutClosesOpenConnectionsOfThatLinkOnly() throws Exception {
+        AtomicReference<LinkRules> current = new AtomicReference<>(LinkRules.NONE);
+        proxy(current::get);
+        try (Socket from01 = new Socket("127.0.0.1", proxy.port()); Socket from03 = new Socket("127.0.0.1",
+                proxy.port())) {
+            from01.getOutputStream().write(("POST /raft HTTP/1.1\r\nX-PeerURLs: " + CORE_01_URL + "\r\n\r\nx")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            from03.getOutputStream().write("POST /raft HTTP/1.1\r\nX-Server-From: c0ffee\r\n\r\nx"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> reached.get() == 2);
+            current.set(CUT_01_02);
+            proxy.enforce();
+            from01.setSoTimeout(2000);
+            from03.setSoTimeout(500);
+            assertEquals(-1, from01.getInputStream().read(), "core-01's connection is closed");
+            try {
+                from03.getInputStream().read();
+            } catch (SocketTimeoutException open) {
+                return; // core-03's stays open
+            }
+            throw new AssertionError("core-03's connection was closed too");
+        }
+    }
+}
