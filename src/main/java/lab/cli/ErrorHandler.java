@@ -47,6 +47,18 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             trace(err, e);
             return ExitCode.ENVIRONMENT;
         }
+        if (e instanceof lab.etcd.EtcdException etcd) {
+            // etcd's own words; a refusal is the cluster not doing what was asked (1), no answer is the environment (4)
+            err.println("lab: " + (etcd.kind() == lab.etcd.EtcdException.Kind.REFUSED ? "etcd refused: " : "etcd: ")
+                    + etcd.getMessage());
+            trace(err, e);
+            return etcd.kind() == lab.etcd.EtcdException.Kind.REFUSED ? ExitCode.CHECK_FAILED : ExitCode.ENVIRONMENT;
+        }
+        if (e instanceof lab.provider.NodeCrashedException crashed) {
+            err.println("lab: " + crashed.getMessage());
+            trace(err, e);
+            return ExitCode.CHECK_FAILED;
+        }
         if (e instanceof java.io.UncheckedIOException io) {
             err.println("lab: " + io.getMessage());
             trace(err, e);

@@ -22,7 +22,11 @@ import lab.provider.DaemonView;
 
 /**
  * The per-lab daemon: owns what must outlive one CLI command (the peer proxies and the network fault rules)
- * and answers the CLI over HTTP on the lab's loopback host address, in plain text. It reads the lab from
+ * and answers the CLI over HTTP in plain text. Its control API listens on 127.0.0.1 only, so no node of a netns or
+ * Vagrant lab (nor anything else off this machine) reaches it, and refuses (403) every request that does not
+ * carry the lab's token ({@code daemon.token}, 0600, made by `lab up`): it rewrites the lab's faults and stops the
+ * lab. Requests are served side by side (a slow /fleet, which talks to every VM, holds up nothing else). The proxies
+ * and the discovery service stay on the lab network, where the members reach them. It reads the lab from
  * {@code daemon-view.tsv}, not state.json: every bring-up waits for its start-up, and a JSON library would cost
  * it about 330 ms. It holds no state the lab cannot lose: killing it cuts the members' peer links until
  * {@code lab down}, which still finds every process by PID.
@@ -56,13 +60,24 @@ public final class Daemon {
     private void serve(String host) throws IOException, InterruptedException {
         this.host = host;
         reload();
-        HttpServer http = HttpServer.create(new InetSocketAddress(host, 0), 16);
-        http.createContext("/ping", ex -> reply(ex, "pid " + ProcessHandle.current().pid() + "\n"));
-        http.createContext("/reload", ex -> {
+        String token = Files.readString(root.resolve(TOKEN_FILE)).trim();
+        HttpServer http = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+        java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "daemon-http");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(handlers);
+        http.createContext("/", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        context(http, token, "/ping", ex -> reply(ex, "pid " + ProcessHandle.current().pid() + "\n"));
+        context(http, token, "/reload", ex -> {
             reload();
             reply(ex, String.join("\n", proxies.keySet()) + "\n");
         });
-        http.createContext("/rules", ex -> {
+        context(http, token, "/rules", ex -> {
             if (ex.getRequestMethod().equals("PUT")) {
                 rules.set(LinkRules.fromText(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
                 if (!view.proxied()) {
@@ -73,17 +88,17 @@ public final class Daemon {
             }
             reply(ex, rules.get().toText());
         });
-        http.createContext("/delay-proxies", ex -> {
+        context(http, token, "/delay-proxies", ex -> {
             StringBuilder b = new StringBuilder();
             new java.util.TreeMap<>(delayProxies).forEach((n, p) -> b.append(n).append(' ').append(p.port())
                     .append('\n'));
             reply(ex, b.toString());
         });
-        http.createContext("/fleet", ex -> {
+        context(http, token, "/fleet", ex -> {
             startFleet();
             reply(ex, "fleet runs\n");
         });
-        http.createContext("/stop", ex -> {
+        context(http, token, "/stop", ex -> {
             reply(ex, "stopping\n");
             stopped.countDown();
         });
@@ -104,6 +119,7 @@ public final class Daemon {
         Files.move(tmp, root.resolve("daemon.json"), StandardCopyOption.ATOMIC_MOVE);
         stopped.await();
         http.stop(0);
+        handlers.shutdownNow();
         if (discovery != null) {
             discovery.stop();
         }
@@ -187,6 +203,26 @@ public final class Daemon {
             }
         }
         return null;
+    }
+
+    /** The file that holds the lab's token for the control API. */
+    public static final String TOKEN_FILE = "daemon.token";
+
+    /** A handler that runs only for requests carrying the token; 403 for the others. */
+    private static void context(HttpServer http, String token, String path, com.sun.net.httpserver.HttpHandler h) {
+        http.createContext(path, ex -> {
+            String given = ex.getRequestHeaders().getFirst(DaemonClient.TOKEN_HEADER);
+            if (given == null || !java.security.MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                    token.getBytes(StandardCharsets.UTF_8))) {
+                byte[] b = "403: this lab's token is missing or wrong\n".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(403, b.length);
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(b);
+                }
+                return;
+            }
+            h.handle(ex);
+        });
     }
 
     private static void reply(HttpExchange ex, String body) throws IOException {

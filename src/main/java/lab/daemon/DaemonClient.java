@@ -8,12 +8,16 @@ import java.net.URI;
 import lab.net.LinkRules;
 import lab.spec.EnvironmentException;
 
-/** How CLI commands talk to a lab's daemon. */
+/** How CLI commands talk to a lab's daemon: on loopback, with the lab's token on every request. */
 public final class DaemonClient {
+    /** The header that carries the lab's token. */
+    public static final String TOKEN_HEADER = "X-Lab-Token";
     private final String base;
+    private final String token;
 
-    public DaemonClient(String host, int port) {
+    public DaemonClient(String host, int port, String token) {
         this.base = "http://" + host + ":" + port;
+        this.token = token;
     }
 
     public boolean ping() {
@@ -73,6 +77,7 @@ public final class DaemonClient {
             c.setConnectTimeout(1000);
             c.setReadTimeout(5000);
             c.setRequestMethod(method);
+            c.setRequestProperty(TOKEN_HEADER, token);
             if (body != null) {
                 c.setDoOutput(true);
                 try (OutputStream o = c.getOutputStream()) {

@@ -214,14 +214,15 @@ public final class EtcdHttp {
                 JsonNode r = in == null ? JSON.createObjectNode() : JSON.readTree(in);
                 if (code >= 400 || r.has("error")) {
                     String msg = r.path("error").asText(r.path("message").asText("HTTP " + code));
-                    throw new EtcdException(endpoint + ": " + msg);
+                    throw new EtcdException(endpoint + ": " + msg, EtcdException.Kind.REFUSED, msg, null);
                 }
                 return r;
             }
         } catch (SocketTimeoutException e) {
-            throw new EtcdException(endpoint + ": no answer within " + timeout.toMillis() + " ms", e);
+            throw new EtcdException(endpoint + ": no answer within " + timeout.toMillis() + " ms",
+                    EtcdException.Kind.TIMEOUT, "", e);
         } catch (IOException e) {
-            throw new EtcdException(endpoint + ": " + e.getMessage(), e);
+            throw new EtcdException(endpoint + ": " + e.getMessage(), EtcdException.Kind.UNREACHABLE, "", e);
         } finally {
             if (c != null) {
                 c.disconnect();

@@ -57,8 +57,15 @@ public final class Lab {
         return dir;
     }
 
+    /** The lab's daemon, on loopback with the lab's token (its control API; see {@link lab.daemon.Daemon}). */
     public DaemonClient daemon() {
-        return new DaemonClient(hostAddress(), state.daemonPort());
+        Path tokenFile = dir.root().resolve(lab.daemon.Daemon.TOKEN_FILE);
+        try {
+            return new DaemonClient("127.0.0.1", state.daemonPort(), Files.readString(tokenFile).trim());
+        } catch (java.io.IOException e) {
+            throw new EnvironmentException("lab \"" + state.name() + "\" has no readable " + tokenFile + " (made by "
+                    + "`lab up`): " + e.getMessage() + "; `lab down --name " + state.name() + "` removes it", e);
+        }
     }
 
     String hostAddress() {
@@ -161,13 +168,28 @@ public final class Lab {
         if (destroyed) {
             throw new EnvironmentException("lab \"" + state.name() + "\" was taken down while this command ran");
         }
+        writeToken();
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-cp", System.getProperty("java.class.path"),
                 "lab.Main", "daemon", "--dir", dir.root().toAbsolutePath().toString(), "--host", hostAddress());
         Processes.Started p = Processes.start(cmd, Map.of(), dir.daemonLog());
-        state = state.withDaemon(p.pid(), p.startedAt(), 0);
-        write();
+        mutate(s -> s.withDaemon(p.pid(), p.startedAt(), 0));
         return p;
+    }
+
+    /** A fresh random token for the daemon's control API, readable by this user only. */
+    private void writeToken() {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        Path f = dir.root().resolve(lab.daemon.Daemon.TOKEN_FILE);
+        try {
+            Files.deleteIfExists(f);
+            Files.createFile(f, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(f, java.util.HexFormat.of().formatHex(random) + "\n");
+        } catch (java.io.IOException e) {
+            throw new EnvironmentException("cannot write " + f + ": " + e.getMessage(), e);
+        }
     }
 
     private void awaitDaemon(Processes.Started p) {
@@ -175,8 +197,7 @@ public final class Lab {
         Readiness.awaitDaemon(info, p, dir.daemonLog());
         try {
             int port = LabDir.json().readTree(info.toFile()).path("port").asInt();
-            state = state.withDaemon(p.pid(), p.startedAt(), port);
-            write();
+            mutate(s -> s.withDaemon(p.pid(), p.startedAt(), port));
         } catch (java.io.IOException e) {
             throw new EnvironmentException("the lab daemon wrote an unreadable " + info + ": " + e.getMessage(), e);
         }
@@ -184,7 +205,7 @@ public final class Lab {
 
     /** Starts a node's etcd (member, gateway or proxy) from its user-data; a no-op when it already runs. */
     public synchronized void start(String name) {
-        NodeState n = node(name);
+        NodeState n = faultable(name, "start");
         if (!n.hasEtcd()) {
             return;
         }
@@ -211,16 +232,60 @@ public final class Lab {
         }
         Processes.Started p = backend.startEtcd(this, n, etcd, joined);
         update(n.withProcess(p.pid(), p.startedAt(), NodeState.Process.RUNNING));
+        awaitServingOrDead(node(name));
+    }
+
+    /** How long a started etcd may take to answer or die before a start is reported (it may still come up later). */
+    static final Duration START_VERDICT = Duration.ofSeconds(10);
+
+    /**
+     * After a start: waits until the node's etcd answers (it serves, with or without a leader) or its process is
+     * gone. Gone is a crash: recorded as such and reported with the end of its log (a wiped member started again
+     * panics: "tocommit(19) is out of range [lastIndex(0)]").
+     */
+    private void awaitServingOrDead(NodeState n) {
+        boolean[] dead = {false};
+        try {
+            org.awaitility.Awaitility.await(n.name() + " to serve or exit").atMost(START_VERDICT).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        if (!backend.alive(this, n)) {
+                            dead[0] = true;
+                            return true;
+                        }
+                        return answers(n);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException stillStarting) {
+            return; // neither: it is still starting (a large snapshot, a slow VM); status tells later
+        }
+        if (dead[0]) {
+            update(node(n.name()).withProcess(0, 0, NodeState.Process.CRASHED));
+            throw new NodeCrashedException(n.name(), n.name() + " crashed right after it was started: its etcd "
+                    + "exited by itself. The end of its log:\n" + backend.logTail(this, n, 15));
+        }
+    }
+
+    private static boolean answers(NodeState n) {
+        try {
+            if (n.role() == lab.spec.Role.MEMBER) {
+                lab.etcd.EtcdHttp.status(n.clientUrl(), Duration.ofMillis(300));
+                return true;
+            }
+            return n.kind() == NodeEtcd.Kind.V2_PROXY ? lab.etcd.EtcdHttp.httpHealth(n.clientUrl(),
+                    Duration.ofMillis(300)) : lab.etcd.EtcdHttp.healthy(n.clientUrl(), Duration.ofMillis(300));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Records the user-data the nodes now run with (after a re-provisioning). */
     public synchronized void userDataApplied(Map<String, String> byNode) {
-        LabState s = state;
-        for (Map.Entry<String, String> e : byNode.entrySet()) {
-            s = s.withUserData(e.getKey(), e.getValue());
-        }
-        state = s;
-        write();
+        mutate(s -> {
+            LabState out = s;
+            for (Map.Entry<String, String> e : byNode.entrySet()) {
+                out = out.withUserData(e.getKey(), e.getValue());
+            }
+            return out;
+        });
     }
 
     /** The etcd the node's user-data describes. */
@@ -230,14 +295,14 @@ public final class Lab {
 
     /** Cuts the node's power (VMs); elsewhere a kill. etcd is down until the node is started again. */
     public void powerOff(String name) {
-        NodeState n = node(name);
+        NodeState n = faultable(name, "power off");
         backend.powerOff(this, n);
         update(n.withProcess(0, 0, NodeState.Process.KILLED));
     }
 
     /** Reboots the node (VMs: through Vagrant); elsewhere a restart of etcd. etcd comes back with its data. */
     public void reboot(String name) {
-        NodeState n = node(name);
+        NodeState n = faultable(name, "reboot");
         backend.reboot(this, n);
         update(node(name).withProcess(0, 0, NodeState.Process.NONE));
         start(name);
@@ -245,14 +310,14 @@ public final class Lab {
 
     /** SIGKILL: the process dies mid-write, as on a power cut. */
     public void kill(String name) {
-        NodeState n = node(name);
+        NodeState n = faultable(name, "kill");
         backend.kill(this, n);
         update(n.withProcess(0, 0, NodeState.Process.KILLED));
     }
 
     /** SIGTERM and wait for a clean exit (SIGKILL after a grace period). */
     public void stop(String name) {
-        NodeState n = node(name);
+        NodeState n = faultable(name, "stop");
         backend.stop(this, n, STOP_GRACE);
         update(n.withProcess(0, 0, NodeState.Process.STOPPED));
     }
@@ -271,13 +336,14 @@ public final class Lab {
     }
 
     public void pause(String name) {
+        faultable(name, "pause");
         NodeState n = runningNode(name, "pause");
         backend.signal(this, n, "STOP");
         update(n.withProcess(n.pid(), n.startedAt(), NodeState.Process.PAUSED));
     }
 
     public void resume(String name) {
-        NodeState n = node(name);
+        NodeState n = faultable(name, "resume");
         if (n.pid() == 0) {
             return;
         }
@@ -299,6 +365,11 @@ public final class Lab {
     /** The provider's side of the lab, for what only one provider has (SSH to netns nodes). */
     public NodeBackend backend() {
         return backend;
+    }
+
+    /** Runs a shell command on the node (see {@link NodeBackend#exec}). */
+    public lab.transport.ExecResult exec(String name, String command, Map<String, String> env, Duration timeout) {
+        return backend.exec(this, node(name), command, env, timeout);
     }
 
     /** Whether the node's etcd process runs (also when it is paused). */
@@ -351,6 +422,16 @@ public final class Lab {
                 .toList())));
     }
 
+    /** A node a fault can act on: not one removed from the cluster (its etcd is gone for good). */
+    private NodeState faultable(String name, String fault) {
+        NodeState n = node(name);
+        if (n.process() == NodeState.Process.REMOVED) {
+            throw new BadInputException("cannot " + fault + " " + name + ": it was removed from the cluster (`lab "
+                    + "member add " + name + "` brings it back as a new member)");
+        }
+        return n;
+    }
+
     private NodeState runningNode(String name, String what) {
         NodeState n = node(name);
         if (!backend.alive(this, n)) {
@@ -360,21 +441,25 @@ public final class Lab {
         return n;
     }
 
+    /** Records the node as given, leaving the rest of the lab as the latest state on disk has it. */
     synchronized void update(NodeState n) {
-        state = state.with(n);
-        write();
+        mutate(s -> s.with(n));
     }
 
-    synchronized void replaceState(LabState s) {
-        state = s;
-        write();
-    }
-
-    private void write() {
+    /**
+     * Every change of the recorded state: under the lab's lock, the state re-read from disk (another process, say
+     * `lab node kill` during a `lab run`, may have changed it since this one read it), changed, written, kept.
+     */
+    synchronized LabState mutate(java.util.function.UnaryOperator<LabState> change) {
         if (destroyed) {
             throw new EnvironmentException("lab \"" + state.name() + "\" was taken down while this command ran");
         }
-        dir.write(state);
+        try (LabDir.Held held = dir.lock()) {
+            LabState next = change.apply(dir.read().orElse(state));
+            dir.write(next);
+            state = next;
+            return next;
+        }
     }
 
     /** Where the lab's progress goes (the CLI prints it). */

@@ -81,33 +81,77 @@ public final class LabDir {
         return root.resolve("daemon-view.tsv");
     }
 
-    /** Writes atomically (a crash leaves the old or the new state, never half of one). */
+    /**
+     * Writes atomically and durably: through a temporary file of its own (two processes writing at once never
+     * share one), flushed to disk before it replaces the old state, so a crash leaves the old or the new state,
+     * never half of one. Callers that read, change and write hold {@link #lock()} around all three.
+     */
     public void write(LabState state) {
         try {
             Files.createDirectories(root);
-            Path tmp = root.resolve("state.json.tmp");
-            JSON.writeValue(tmp.toFile(), state);
-            Files.move(tmp, stateFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Path view = root.resolve("daemon-view.tsv.tmp");
-            Files.writeString(view, DaemonView.of(state).toText());
-            Files.move(view, daemonView(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            replace(stateFile(), JSON.writeValueAsBytes(state));
+            replace(daemonView(), DaemonView.of(state).toText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + stateFile() + ": " + e.getMessage(), e);
         }
     }
 
-    /** Holds the lab's lock until closed: commands that change a lab run one at a time. */
-    public AutoCloseable lock() {
+    private void replace(Path target, byte[] content) throws IOException {
+        Path tmp = Files.createTempFile(root, "." + target.getFileName(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(content));
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A held lock; closing it releases it. */
+    public interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * The OS lock is held per process, so threads of one process take this one first. Keyed by the lock file: the
+     * one thing every {@code LabDir} of a lab in this process shares.
+     */
+    private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Holds the lab's lock until closed: every read-change-write of the lab's state, from any process or thread,
+     * runs under it (an exclusive lock on {@code .lab/<name>/lock}), so none is lost to another's.
+     */
+    public Held lock() {
+        Path file = root.resolve("lock").toAbsolutePath().normalize();
+        java.util.concurrent.locks.ReentrantLock local = IN_PROCESS.computeIfAbsent(file,
+                f -> new java.util.concurrent.locks.ReentrantLock());
+        local.lock();
+        if (local.getHoldCount() > 1) {
+            return local::unlock; // this thread holds the file lock already
+        }
         try {
             Files.createDirectories(root);
-            FileChannel ch = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = ch.lock();
             return () -> {
-                lock.release();
-                ch.close();
+                try {
+                    lock.release();
+                    ch.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot unlock " + file + ": " + e.getMessage(), e);
+                } finally {
+                    local.unlock();
+                }
             };
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + root + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            local.unlock();
+            throw e instanceof IOException io ? new UncheckedIOException("cannot lock " + root + ": "
+                    + io.getMessage(), io) : (RuntimeException) e;
         }
     }
 

@@ -55,6 +55,13 @@ public record LabState(String name, ProviderKind provider, String specSource, in
         return new LabState(name, provider, specSource, block, hostSpecAddress, discovery, nodes, userData, pid, startedAt, port);
     }
 
+    /** The state without the node (a member whose addition was undone). */
+    public LabState without(String node) {
+        return new LabState(name, provider, specSource, block, hostSpecAddress, discovery,
+                nodes.stream().filter(n -> !n.name().equals(node)).toList(), userData, daemonPid, daemonStartedAt,
+                daemonPort);
+    }
+
     public LabState withUserData(String node, String text) {
         java.util.Map<String, String> m = new java.util.HashMap<>(userData);
         m.put(node, text);

@@ -28,7 +28,9 @@ public final class Membership {
     static final Duration RECONFIG_WAIT = Duration.ofSeconds(15);
     /** How long a promotion waits for the learner to catch up with the leader. */
     static final Duration CATCH_UP_WAIT = Duration.ofSeconds(30);
-    private static final String NOT_IN_SYNC = "in sync with leader";
+    /** etcd's refusals, word for word (etcd api/v3rpc/rpctypes/error.go, v3.4): what clients compare with. */
+    static final String UNHEALTHY = "etcdserver: unhealthy cluster";
+    static final String NOT_IN_SYNC = "etcdserver: can only promote a learner member which is in sync with leader";
 
     private Membership() {
     }
@@ -64,14 +66,14 @@ public final class Membership {
         lab.update(new NodeState(node, Role.MEMBER, specAddress, address, NodeEtcd.Kind.MEMBER, 0, 0, "",
                 true, learner, "", NodeState.Process.STOPPED));
         String userData = lab.state().userData().get(lab.state().members().get(0).name());
-        lab.replaceState(lab.state().withUserData(node, userData));
+        lab.mutate(s -> s.withUserData(node, userData));
         lab.daemon().reload();
         List<Member> after;
         try {
             after = call(lab, ep -> EtcdHttp.addMember(ep, peerUrl, learner, CALL));
         } catch (RuntimeException e) {
             // Nothing joined: the lab must not keep a node the cluster does not know.
-            lab.replaceState(existing.map(x -> lab.state().with(x)).orElseGet(() -> without(lab, node)));
+            lab.mutate(s -> existing.map(s::with).orElseGet(() -> s.without(node)));
             lab.daemon().reload();
             throw e;
         }
@@ -130,11 +132,12 @@ public final class Membership {
             call(lab, ep -> {
                 EtcdHttp.promoteMember(ep, m.id(), CALL);
                 return null;
-            }, catchUp, "unhealthy cluster", NOT_IN_SYNC);
-        } catch (EnvironmentException e) {
-            if (e.getMessage().contains(NOT_IN_SYNC)) {
-                throw new EnvironmentException(node + " did not catch up with the leader within "
-                        + catchUp.toSeconds() + " s, so etcd would not promote it (" + e.getMessage() + ")");
+            }, catchUp, UNHEALTHY, NOT_IN_SYNC);
+        } catch (EtcdException e) {
+            if (e.etcdError().equals(NOT_IN_SYNC)) {
+                throw new EtcdException(node + " did not catch up with the leader within " + catchUp.toSeconds()
+                        + " s, so etcd would not promote it (" + e.getMessage() + ")", EtcdException.Kind.REFUSED,
+                        e.etcdError(), e);
             }
             throw e;
         }
@@ -185,21 +188,13 @@ public final class Membership {
         return lab.byAddress(host).map(NodeState::name).orElse(Long.toHexString(m.id()));
     }
 
-    private static lab.provider.LabState without(Lab lab, String node) {
-        var s = lab.state();
-        return new lab.provider.LabState(s.name(), s.provider(), s.specSource(), s.block(), s.hostSpecAddress(),
-                s.discovery(),
-                s.nodes().stream().filter(n -> !n.name().equals(node)).toList(), s.userData(), s.daemonPid(),
-                s.daemonStartedAt(), s.daemonPort());
-    }
-
     /**
      * Runs a membership call against the first member that answers. etcd's strict reconfiguration check refuses
      * changes ("unhealthy cluster") until every member has been connected for a few seconds (after a restart or a
      * heal); that refusal is waited out, up to {@link #RECONFIG_WAIT}.
      */
     private static <T> T call(Lab lab, java.util.function.Function<String, T> f) {
-        return call(lab, f, RECONFIG_WAIT, "unhealthy cluster");
+        return call(lab, f, RECONFIG_WAIT, UNHEALTHY);
     }
 
     /** As {@link #call(Lab, java.util.function.Function)}, waiting out any refusal that names one of {@code waitOn}. */
@@ -207,25 +202,30 @@ public final class Membership {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<RuntimeException> last = new AtomicReference<>();
         try {
-            Awaitility.await("the cluster to accept a membership change").atMost(wait)
+            // in this thread: a membership call is not abandoned at the deadline while still on its way (a change
+            // the lab then rolls back could commit after it)
+            Awaitility.await("the cluster to accept a membership change").atMost(wait).pollInSameThread()
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).until(() -> {
                         try {
                             result.set(callOnce(lab, f));
                             return true;
-                        } catch (EnvironmentException e) {
+                        } catch (EtcdException e) {
                             last.set(e);
-                            if (List.of(waitOn).stream().noneMatch(e.getMessage()::contains)) {
+                            if (!List.of(waitOn).contains(e.etcdError())) {
                                 throw e;
                             }
                             return false;
                         }
                     });
         } catch (ConditionTimeoutException e) {
-            throw last.get();
+            RuntimeException refused = last.get();
+            throw refused != null ? refused : new EtcdException("the cluster did not accept the membership change "
+                    + "within " + wait.toSeconds() + " s", EtcdException.Kind.TIMEOUT, "", e);
         }
         return result.get();
     }
 
+    /** On the first member that answers; a refusal is the cluster's answer and is not asked again elsewhere. */
     private static <T> T callOnce(Lab lab, java.util.function.Function<String, T> f) {
         EtcdException last = null;
         for (String ep : lab.liveEndpoints()) {
@@ -233,13 +233,17 @@ public final class Membership {
                 return f.apply(ep);
             } catch (EtcdException e) {
                 last = e;
-                if (!e.getMessage().contains("no answer") && !e.getMessage().contains("Connection refused")) {
+                if (!e.tryAnother()) {
                     break;
                 }
             }
         }
-        throw new EnvironmentException("the cluster refused the membership change" + (last == null
-                ? " (no member runs)" : ": " + last.getMessage()));
+        if (last == null) {
+            throw new EnvironmentException("no member of lab \"" + lab.state().name() + "\" runs to ask for the "
+                    + "membership change");
+        }
+        throw new EtcdException("the cluster refused the membership change: " + last.getMessage(), last.kind(),
+                last.etcdError(), last);
     }
 
     private static String nextName(Lab lab) {

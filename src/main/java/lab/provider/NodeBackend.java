@@ -70,6 +70,18 @@ public interface NodeBackend {
                 + spec.name() + "` first, or pick another --name");
     }
 
+    /**
+     * Runs a shell command on the node, as the node's login user (local nodes: this machine's user, the command on
+     * this machine), with {@code env} exported; gives up after {@code timeout}.
+     */
+    lab.transport.ExecResult exec(Lab lab, NodeState n, String command, Map<String, String> env, Duration timeout);
+
+    /** The last lines etcd wrote on the node (its log file, or its unit's journal on a VM); empty when none. */
+    default String logTail(Lab lab, NodeState n, int lines) {
+        java.nio.file.Path log = lab.dir().log(n.name());
+        return java.nio.file.Files.exists(log) ? Readiness.tail(log, lines) : "";
+    }
+
     /** Deletes the node's etcd data directory; etcd must not run. */
     void deleteData(Lab lab, NodeState n);
 

@@ -19,8 +19,12 @@ public record NodeState(String name, Role role, String specAddress, String addre
                         Process process) {
 
     /** Where the process is, as a user reads it in `lab status`. */
+    /**
+     * What the lab did to the node's etcd, and what it found: CRASHED is an etcd that exited by itself (a start
+     * that panicked, a process that died while the lab had it running), never one the lab killed.
+     */
     public enum Process {
-        RUNNING, STOPPED, KILLED, PAUSED, WIPED, REMOVED, NONE
+        RUNNING, STOPPED, KILLED, PAUSED, WIPED, REMOVED, CRASHED, NONE
     }
 
     public NodeState withProcess(long newPid, long newStartedAt, Process p) {

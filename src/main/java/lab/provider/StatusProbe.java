@@ -18,13 +18,19 @@ import lab.spec.Role;
 
 /**
  * Asks every node at once, each with its own timeout, so the answer comes within about one timeout even when
- * members are dead, paused or cut off.
+ * members are dead, paused or cut off: the whole probe is bounded (a node that does not answer in time, a VM whose
+ * SSH hangs, gets a row that says so).
+ *
+ * <p>Under a delay the timeout grows by the round trip the delays in force add: a health check is a linearizable
+ * read, which needs the leader to hear from a quorum, so with 200 ms ± 50 ms on the leader it takes at least 0.5 s
+ * however healthy the cluster is. Without that, a working cluster read as "0/3 healthy". The leader is the one a
+ * majority of the answering members name, healthy or not, so the quorum line and the table's leader mark agree.
  */
 public final class StatusProbe {
     private StatusProbe() {
     }
 
-    public static ClusterStatus probe(Lab lab, Duration timeout) {
+    public static ClusterStatus probe(Lab lab, Duration requested) {
         List<NodeState> nodes = lab.state().nodes();
         LinkRules rules = LinkRules.NONE;
         try {
@@ -32,6 +38,9 @@ public final class StatusProbe {
         } catch (RuntimeException e) {
             // no daemon: no partitions to show; the etcd answers below still stand
         }
+        Duration timeout = requested.plus(delayRoundTrip(rules));
+        // every node's own checks (alive, status, health) plus slack: past that, the node's row says it did not answer
+        long deadline = System.nanoTime() + timeout.multipliedBy(3).plusSeconds(2).toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, nodes.size()), r -> {
             Thread t = new Thread(r, "status");
             t.setDaemon(true);
@@ -47,9 +56,15 @@ public final class StatusProbe {
             for (NodeState n : nodes) {
                 Object[] a;
                 try {
-                    a = answers.get(n.name()).get();
+                    a = answers.get(n.name()).get(Math.max(0, deadline - System.nanoTime()),
+                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    a = new Object[] {null, false, "no answer within the probe's time", null};
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    a = new Object[] {null, false, "interrupted", null};
                 } catch (Exception e) {
-                    a = new Object[] {null, false, String.valueOf(e.getMessage())};
+                    a = new Object[] {null, false, String.valueOf(e.getMessage()), null};
                 }
                 raw.add(a);
                 if (a[0] instanceof MemberStatus s && n.role() == Role.MEMBER) {
@@ -66,18 +81,18 @@ public final class StatusProbe {
                 MemberStatus s = (MemberStatus) raw.get(i)[0];
                 boolean healthy = (Boolean) raw.get(i)[1];
                 String error = (String) raw.get(i)[2];
-                NodeState.Process process = processOf(lab, n);
+                NodeState.Process process = processOf(n, (Boolean) raw.get(i)[3]);
                 boolean member = n.role() == Role.MEMBER && n.process() != NodeState.Process.REMOVED;
                 boolean learner = s != null ? s.learner() : n.learner();
                 if (member && !learner) {
                     voters++;
                     if (healthy) {
                         healthyVoters++;
-                        if (s != null && s.leaderId() != 0) {
-                            leaderVotes.merge(nameOfId.getOrDefault(s.leaderId(), MemberStatus.hex(s.leaderId())),
-                                    1L, Long::sum);
-                            term = Math.max(term, s.raftTerm());
-                        }
+                    }
+                    if (s != null && s.leaderId() != 0) {
+                        leaderVotes.merge(nameOfId.getOrDefault(s.leaderId(), MemberStatus.hex(s.leaderId())),
+                                1L, Long::sum);
+                        term = Math.max(term, s.raftTerm());
                     }
                 }
                 String leaderName = s == null ? "" : nameOfId.getOrDefault(s.leaderId(), MemberStatus.hex(s.leaderId()));
@@ -87,36 +102,50 @@ public final class StatusProbe {
                         s == null ? 0 : s.raftIndex(), s == null ? 0 : s.dbSize(), healthy, learner,
                         Set.copyOf(rules.cutFrom(n.name())), error));
             }
-            Optional<String> leader = leaderVotes.size() == 1 ? Optional.of(leaderVotes.keySet().iterator().next())
-                    : Optional.empty();
+            // the leader a majority of the voters name (members cut off with an old leader may still name it)
+            int majority = voters / 2 + 1;
+            Optional<String> leader = leaderVotes.entrySet().stream().filter(e -> e.getValue() >= majority)
+                    .map(Map.Entry::getKey).findFirst();
             return new ClusterStatus(rows, voters, healthyVoters, leader, term);
         } finally {
             pool.shutdownNow();
         }
     }
 
+    /** The longest round trip the delays in force add: twice the largest delay plus its jitter. */
+    static Duration delayRoundTrip(LinkRules rules) {
+        int worst = rules.delays().values().stream().mapToInt(d -> d.get(0) + d.get(1)).max().orElse(0);
+        return Duration.ofMillis(2L * worst);
+    }
+
+    /** {status or null, healthy, error, alive (null: not known)} for one node. */
     private static Object[] ask(Lab lab, NodeState n, Duration timeout) {
-        if (!n.hasEtcd() || !lab.alive(n)) {
-            return new Object[] {null, false, ""};
+        boolean alive = n.hasEtcd() && lab.alive(n);
+        if (!alive) {
+            return new Object[] {null, false, "", alive};
         }
         if (n.role() != Role.MEMBER) {
             // proxies and gateways: healthy when a linearizable read through them succeeds
             boolean ok = n.kind() == NodeEtcd.Kind.V2_PROXY ? EtcdHttp.httpHealth(n.clientUrl(), timeout)
                     : EtcdHttp.healthy(n.clientUrl(), timeout);
-            return new Object[] {null, ok, ""};
+            return new Object[] {null, ok, "", alive};
         }
         try {
             MemberStatus s = EtcdHttp.status(n.clientUrl(), timeout);
             boolean healthy = s.leaderId() != 0 && EtcdHttp.healthy(n.clientUrl(), timeout);
-            return new Object[] {s, healthy, ""};
+            return new Object[] {s, healthy, "", alive};
         } catch (RuntimeException e) {
-            return new Object[] {null, false, e.getMessage()};
+            return new Object[] {null, false, e.getMessage(), alive};
         }
     }
 
-    static NodeState.Process processOf(Lab lab, NodeState n) {
-        if (n.process() == NodeState.Process.RUNNING || n.process() == NodeState.Process.PAUSED) {
-            return lab.alive(n) ? n.process() : NodeState.Process.KILLED;
+    /**
+     * What runs, from what the lab recorded and whether the process is there: a process the lab had running that is
+     * gone exited by itself (crashed); the lab records its own kills as such. Not known: as recorded.
+     */
+    static NodeState.Process processOf(NodeState n, Boolean alive) {
+        if (alive != null && (n.process() == NodeState.Process.RUNNING || n.process() == NodeState.Process.PAUSED)) {
+            return alive ? n.process() : NodeState.Process.CRASHED;
         }
         return n.process();
     }

@@ -13,11 +13,7 @@ import lab.provider.Membership;
 import lab.provider.Network;
 import lab.provider.Readiness;
 import lab.spec.Durations;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import lab.transport.ExecResult;
-import lab.transport.LocalTransport;
-import lab.transport.Transport;
 
 /** Carries out a scenario's actions on the lab; returns what was done, with selectors resolved. */
 final class Actions {
@@ -116,7 +112,7 @@ final class Actions {
                 return exec(step, run);
             }
             case "sleep" -> {
-                pause((Duration) step.args().get("for"));
+                pause((Duration) step.args().get("for"), run);
                 return "slept " + Durations.format((Duration) step.args().get("for"));
             }
             case "rolling" -> {
@@ -190,14 +186,17 @@ final class Actions {
         throw new ScenarioFailure("no member can serve clients (" + run.status().summary() + ")");
     }
 
-    /** A shell command on each selected node, through the node's transport (local nodes: this machine). */
+    /**
+     * A shell command on each selected node, where the node is: over its SSH session on netns nodes and VMs (as
+     * the node's login user), on this machine for local nodes, whose processes are this machine's.
+     */
     private static String exec(Step step, Run run) {
         List<String> nodes = run.resolve(step.arg("on"));
         for (String n : nodes) {
             NodeState node = run.lab.node(n);
-            Transport t = new LocalTransport(Map.of("LAB_NODE", n, "LAB_NODE_ADDRESS", node.address(),
-                    "ETCDCTL_API", "3", "ETCDCTL_ENDPOINTS", node.clientUrl()));
-            ExecResult r = t.exec(step.arg("command"), Duration.ofSeconds(60));
+            ExecResult r = run.lab.exec(n, step.arg("command"), Map.of("LAB_NODE", n, "LAB_NODE_ADDRESS",
+                    node.address(), "ETCDCTL_API", "3", "ETCDCTL_ENDPOINTS", node.clientUrl()),
+                    Duration.ofSeconds(60));
             if (!r.ok()) {
                 throw new ScenarioFailure("exec on " + n + " exited " + r.exitCode() + ": " + (r.stdout()
                         + r.stderr()).trim());
@@ -206,14 +205,20 @@ final class Actions {
         return "exec on " + String.join(",", nodes) + ": " + step.arg("command");
     }
 
-    static void pause(Duration d) {
+    /** Waits {@code d}; a run that is cancelled meanwhile ends the wait at once (ScenarioFailure). */
+    static void pause(Duration d, Run run) {
         if (d.isZero()) {
             return;
         }
+        boolean cancelled;
         try {
-            Awaitility.await().pollDelay(d).atMost(d.plusSeconds(1)).until(() -> true);
-        } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException(e);
+            cancelled = org.awaitility.Awaitility.await("the " + Durations.format(d) + " wait").atMost(d)
+                    .pollInterval(Duration.ofMillis(50)).pollInSameThread().until(run.cancelled::getAsBoolean, c -> c);
+        } catch (org.awaitility.core.ConditionTimeoutException waitedItOut) {
+            return;
+        }
+        if (cancelled) {
+            throw new ScenarioFailure("interrupted during the " + Durations.format(d) + " wait");
         }
     }
 

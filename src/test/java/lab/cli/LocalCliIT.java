@@ -106,4 +106,79 @@ class LocalCliIT {
         ProcessResult ls = lab("ls");
         assertTrue(ls.outputUTF8().contains("| f    | local"), ls.outputUTF8());
     }
+
+    /** Runs two `lab` command lines at once; returns their results in order. */
+    List<ProcessResult> together(Path where, List<String> a, List<String> b) throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var fa = pool.submit(() -> run(where, a));
+            var fb = pool.submit(() -> run(where, b));
+            return List.of(fa.get(), fb.get());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    ProcessResult run(Path where, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(LauncherIT.LAB.toString());
+        cmd.addAll(args);
+        return new ProcessExecutor().command(cmd).directory(where.toFile()).readOutput(true).redirectErrorStream(true)
+                .timeout(120, TimeUnit.SECONDS).execute();
+    }
+
+    String process(String lab, String node) throws Exception {
+        JsonNode s = LabDir.json().readTree(dir.resolve(".lab").resolve(lab).resolve("state.json").toFile());
+        for (JsonNode n : s.path("nodes")) {
+            if (n.path("name").asText().equals(node)) {
+                return n.path("process").asText();
+            }
+        }
+        throw new AssertionError(node + " not in the state");
+    }
+
+    /**
+     * Two commands changing one lab at once, from two processes: each reads the state, changes its node and writes
+     * it back. Without the lab's lock one of the two changes was lost (the later writer wrote the state it had read).
+     */
+    @Test
+    void twoProcessesChangingOneLabLoseNoUpdate() throws Exception {
+        ProcessResult up = lab("up", "--name", "two");
+        assertEquals(0, up.getExitValue(), up.outputUTF8());
+        for (int round = 0; round < 3; round++) {
+            List<ProcessResult> kills = together(dir, List.of("node", "kill", "core-02", "--name", "two"),
+                    List.of("node", "kill", "core-03", "--name", "two"));
+            kills.forEach(r -> assertEquals(0, r.getExitValue(), r.outputUTF8()));
+            assertEquals(List.of("KILLED", "KILLED"), List.of(process("two", "core-02"), process("two", "core-03")),
+                    "round " + round + ": both kills recorded");
+            List<ProcessResult> starts = together(dir, List.of("node", "start", "core-02", "--name", "two"),
+                    List.of("node", "start", "core-03", "--name", "two"));
+            starts.forEach(r -> assertEquals(0, r.getExitValue(), r.outputUTF8()));
+            assertEquals(List.of("RUNNING", "RUNNING"), List.of(process("two", "core-02"), process("two", "core-03")),
+                    "round " + round + ": both starts recorded");
+        }
+    }
+
+    /** Two `lab up` at once, in two folders: each gets an address block of its own (before, both took 127.17). */
+    @Test
+    void twoLabsComingUpAtOnceGetTwoBlocks() throws Exception {
+        Path a = Files.createDirectories(dir.resolve("a"));
+        Path b = Files.createDirectories(dir.resolve("b"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var fa = pool.submit(() -> run(a, List.of("up", "--name", "one")));
+            var fb = pool.submit(() -> run(b, List.of("up", "--name", "two")));
+            ProcessResult ra = fa.get();
+            ProcessResult rb = fb.get();
+            assertEquals(0, ra.getExitValue(), ra.outputUTF8());
+            assertEquals(0, rb.getExitValue(), rb.outputUTF8());
+            int blockA = new LabDir(a, "one").read().orElseThrow().block();
+            int blockB = new LabDir(b, "two").read().orElseThrow().block();
+            assertTrue(blockA != blockB, "blocks " + blockA + " and " + blockB);
+        } finally {
+            pool.shutdown();
+            run(a, List.of("down", "--name", "one"));
+            run(b, List.of("down", "--name", "two"));
+        }
+    }
 }

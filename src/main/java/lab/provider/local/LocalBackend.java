@@ -84,6 +84,13 @@ public final class LocalBackend implements NodeBackend {
         return Processes.alive(n.pid(), n.startedAt());
     }
 
+    /** Local nodes are this machine: the command runs here, in the lab's directory, with the node's variables. */
+    @Override
+    public lab.transport.ExecResult exec(Lab lab, NodeState n, String command, Map<String, String> env,
+                                         java.time.Duration timeout) {
+        return new lab.transport.LocalTransport(env).exec(command, timeout);
+    }
+
     @Override
     public void deleteData(Lab lab, NodeState n) {
         Path data = lab.dir().dataDir(n.name());
@@ -115,5 +122,6 @@ public final class LocalBackend implements NodeBackend {
             Processes.kill(n.pid(), n.startedAt());
             lab.fleet.ProcessUnitRunner.killRecorded(dir.nodeDir(n.name()).resolve("units"));
         }
+        Blocks.release(dir.root(), s.block());
     }
 }

@@ -1,5 +1,6 @@
 package lab.provider.vagrant;
 
+import lab.transport.Shell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -234,11 +235,13 @@ public final class VagrantBackend extends SshNodeBackend {
         StringBuilder prelude = new StringBuilder();
         if (!extraEnv.isEmpty()) {
             // a member added at run time joins with initial-cluster-state existing: a drop-in of the lab's own
-            prelude.append("mkdir -p /etc/systemd/system/").append(p.unit()).append(".d && cat > /etc/systemd/system/")
-                    .append(p.unit()).append(".d/30-lab-join.conf <<'LAB_EOF'\n[Service]\n");
-            extraEnv.forEach((k, v) -> prelude.append("Environment=\"").append(k).append('=').append(v)
+            StringBuilder dropIn = new StringBuilder("[Service]\n");
+            extraEnv.forEach((k, v) -> dropIn.append("Environment=\"").append(k).append('=').append(v)
                     .append("\"\n"));
-            prelude.append("LAB_EOF\nsystemctl daemon-reload");
+            prelude.append("mkdir -p /etc/systemd/system/").append(p.unit()).append(".d && ")
+                    .append(Shell.heredoc("cat > /etc/systemd/system/" + p.unit()
+                            + ".d/30-lab-join.conf", dropIn.toString()))
+                    .append("\nsystemctl daemon-reload");
         }
         long pid = machine(lab, n.name()).start(prelude.toString()).orElseThrow(() -> new EnvironmentException(
                 n.name() + ": " + p.unit() + " did not start; `lab ssh " + n.name() + " -- journalctl -u " + p.unit()
@@ -309,6 +312,18 @@ public final class VagrantBackend extends SshNodeBackend {
             return machine(lab, n.name()).pid().isPresent();
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** etcd logs to the journal on a VM: the unit's last lines, read with sudo. */
+    @Override
+    public String logTail(Lab lab, NodeState n, int lines) {
+        try {
+            Vms vms = Vms.read(lab.dir());
+            return machine(lab, n.name()).exec("journalctl --no-pager -o cat -n " + lines + " -u "
+                    + profile(vms).unit(), java.time.Duration.ofSeconds(10)).stdout().strip();
+        } catch (RuntimeException e) {
+            return "(its journal could not be read: " + e.getMessage() + ")";
         }
     }
 
