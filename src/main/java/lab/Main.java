@@ -17,6 +17,9 @@ public final class Main {
             Daemon.run(Path.of(args[2]), args[4]);
             System.exit(0);
         }
+        // jetcd's gRPC and Netty log through java.util.logging at INFO ("Epoll available ..."): not for the user's
+        // terminal; warnings and errors still show
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = new Cli(Path.of("").toAbsolutePath(), out, err).run(args);

@@ -48,16 +48,28 @@ final class DemoCommand extends LabVerb implements Callable<Integer> {
         t0 = System.nanoTime();
         say("bringing up core-01, core-02, core-03: one etcd each on its own loopback address, configured by the "
                 + "rendered member user-data (static bootstrap, no discovery token)");
-        Lab l = Lab.create(top.workDir(), lab, null, s -> { });
-        try {
-            run(l);
-        } finally {
-            if (keep) {
-                out.println("--keep: the lab stays up; `lab down --name " + name + "` removes it");
-            } else {
-                l.destroy();
-                say("torn down: every process stopped by PID, " + SpecOptions.display(top.workDir(), l.dir().root())
-                        + " removed");
+        try (Cancellation cancel = Cancellation.install(err(), "lab " + name + " may be left up")) {
+            Lab[] created = new Lab[1];
+            try {
+                Lab.create(top.workDir(), lab, null, s -> { }, x -> created[0] = x);
+                run(created[0]);
+            } catch (RuntimeException e) {
+                if (!cancel.cancelled()) {
+                    throw e;
+                }
+            } finally {
+                if (created[0] != null && keep) {
+                    out.println("--keep: the lab stays up; `lab down --name " + name + "` removes it");
+                } else if (created[0] != null) {
+                    created[0].destroy();
+                    say("torn down: every process stopped by PID, " + SpecOptions.display(top.workDir(),
+                            created[0].dir().root()) + " removed");
+                }
+            }
+            if (cancel.cancelled()) {
+                err().println("lab: demo interrupted; " + (keep ? "the lab was kept (--keep)" : "nothing of it is "
+                        + "left running"));
+                return cancel.exitCode();
             }
         }
         out.printf("demo done in %.1f s%n", (System.nanoTime() - t0) / 1e9);

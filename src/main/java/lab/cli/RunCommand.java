@@ -108,9 +108,14 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
             throw new BadInputException("scenarios with use: existing share one lab: run them without --parallel");
         }
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        ScenarioRunner.Options opts = new ScenarioRunner.Options(keep, step, seed, name != null ? name : "lab", input,
-                top.workDir().resolve(LabDir.LABS).resolve("runs"));
-        List<ScenarioResult> results = parallel == 1 ? sequential(scenarios, opts) : concurrent(scenarios, opts);
+        List<ScenarioResult> results;
+        int interruptedCode;
+        try (Cancellation cancel = Cancellation.install(err(), "the running scenario's lab may be left up")) {
+            ScenarioRunner.Options opts = new ScenarioRunner.Options(keep, step, seed, name != null ? name : "lab",
+                    input, top.workDir().resolve(LabDir.LABS).resolve("runs"), cancel::cancelled);
+            results = parallel == 1 ? sequential(scenarios, opts, cancel) : concurrent(scenarios, opts);
+            interruptedCode = cancel.cancelled() ? cancel.exitCode() : 0;
+        }
         try {
             if (json != null) {
                 Journal.write(results, top.workDir().resolve(json));
@@ -124,6 +129,12 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
             throw new UncheckedIOException("cannot write the journal: " + e.getMessage(), e);
         }
         summary(results);
+        if (interruptedCode != 0) {
+            err().println("lab: the run was interrupted; what it did is in the journal and .lab/runs/, and no lab of it "
+                    + "is left running" + (keep != null && keep.equals("always") ? " (but those --keep always kept)"
+                    : ""));
+            return interruptedCode;
+        }
         if (results.stream().anyMatch(r -> r.verdict() == ScenarioResult.Verdict.ERROR)) {
             return ExitCode.ENVIRONMENT;
         }
@@ -134,10 +145,14 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
                 : ExitCode.UNKNOWN;
     }
 
-    private List<ScenarioResult> sequential(List<Scenario> scenarios, ScenarioRunner.Options opts) {
+    private List<ScenarioResult> sequential(List<Scenario> scenarios, ScenarioRunner.Options opts,
+                                            Cancellation cancel) {
         ScenarioRunner runner = new ScenarioRunner(top.workDir(), out(), opts);
         List<ScenarioResult> results = new ArrayList<>();
         for (Scenario sc : scenarios) {
+            if (cancel.cancelled()) {
+                break; // the scenarios not started are not run
+            }
             ScenarioResult r = runner.run(sc);
             results.add(r);
             reports(r);
@@ -145,37 +160,56 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
         return results;
     }
 
-    /** Each scenario on its own lab and thread; its timeline is printed as one block when it is done. */
+    /**
+     * Each scenario on its own lab and thread; its timeline is printed as one block when it is done. A scenario that
+     * fails in any way is that scenario's result: the others run to their end and take their labs down (no
+     * scenario's lab is abandoned because another one broke), and the run waits for every one of them.
+     */
     private List<ScenarioResult> concurrent(List<Scenario> scenarios, ScenarioRunner.Options opts) {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
-        try {
-            List<java.util.concurrent.Future<ScenarioResult>> running = new ArrayList<>();
-            for (Scenario sc : scenarios) {
-                running.add(pool.submit(() -> {
-                    java.io.StringWriter buf = new java.io.StringWriter();
-                    ScenarioResult r = new ScenarioRunner(top.workDir(), new java.io.PrintWriter(buf, true), opts)
-                            .run(sc);
-                    synchronized (this) {
-                        out().print(buf);
-                        out().flush();
-                        reports(r);
+        List<java.util.concurrent.Future<ScenarioResult>> running = new ArrayList<>();
+        for (Scenario sc : scenarios) {
+            running.add(pool.submit(() -> {
+                java.io.StringWriter buf = new java.io.StringWriter();
+                ScenarioResult r;
+                if (opts.cancelled().getAsBoolean()) {
+                    r = notRun(sc, ScenarioResult.Verdict.INTERRUPTED, "not started: the run was interrupted");
+                } else {
+                    try {
+                        r = new ScenarioRunner(top.workDir(), new java.io.PrintWriter(buf, true), opts).run(sc);
+                    } catch (RuntimeException | Error e) {
+                        r = notRun(sc, ScenarioResult.Verdict.ERROR, String.valueOf(e));
                     }
-                    return r;
-                }));
-            }
-            List<ScenarioResult> results = new ArrayList<>();
-            for (var f : running) {
-                results.add(f.get());
-            }
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+                }
+                synchronized (this) {
+                    out().print(buf);
+                    out().flush();
+                    reports(r);
+                }
+                return r;
+            }));
         }
+        pool.shutdown();
+        List<ScenarioResult> results = new ArrayList<>();
+        for (int i = 0; i < running.size(); i++) {
+            while (true) {
+                try {
+                    results.add(running.get(i).get());
+                    break;
+                } catch (InterruptedException e) {
+                    // a signal: the scenarios see it through opts.cancelled() and end; keep waiting for them
+                } catch (java.util.concurrent.ExecutionException e) {
+                    results.add(notRun(scenarios.get(i), ScenarioResult.Verdict.ERROR, String.valueOf(e.getCause())));
+                    break;
+                }
+            }
+        }
+        return results;
+    }
+
+    private static ScenarioResult notRun(Scenario sc, ScenarioResult.Verdict v, String why) {
+        return new ScenarioResult(sc.name(), sc.file(), sc.description(), v, List.of(), 0, List.of(), List.of(),
+                List.of(), 0, 0, null, why, null);
     }
 
     private void reports(ScenarioResult r) {

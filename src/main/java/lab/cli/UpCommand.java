@@ -2,17 +2,15 @@ package lab.cli;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import lab.spec.ProviderKind;
-import lab.report.StatusReport;
 import lab.provider.Lab;
-import lab.report.StatusReport;
 import lab.provider.Readiness;
-import lab.report.StatusReport;
 import lab.provider.StatusProbe;
+import lab.report.StatusReport;
 import lab.spec.BadInputException;
 import lab.spec.Durations;
+import lab.spec.EnvironmentException;
 import lab.spec.LabSpec;
+import lab.spec.ProviderKind;
 import lab.spec.SpecLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,32 +48,28 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
                     + "to start it anyway");
         }
         long t0 = System.nanoTime();
-        AtomicBoolean done = new AtomicBoolean();
-        Lab[] created = new Lab[1]; // set before the first process starts, for the Ctrl-C hook
-        // Ctrl-C (or a kill) during bring-up: take down what was started, unless --keep.
-        Thread cleanup = new Thread(() -> {
-            if (!done.get() && !keep && created[0] != null) {
-                created[0].destroy();
-            }
-        }, "lab-up-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
-            Lab.create(top.workDir(), lab, block, out()::println, l -> created[0] = l);
-            Readiness.awaitCluster(created[0], wait);
-        } catch (RuntimeException e) {
-            if (created[0] != null && !keep) {
-                created[0].destroy();
-            } else if (created[0] != null) {
-                out.println("--keep: the lab's processes are left running; `lab down --name " + lab.name()
-                        + "` removes them");
-            }
-            throw e;
-        } finally {
-            done.set(true);
+        Lab[] created = new Lab[1]; // set before the first process starts
+        // Ctrl-C or SIGTERM during bring-up: take down what was started (unless --keep), say so, exit 130/143.
+        try (Cancellation cancel = Cancellation.install(err(), "lab " + lab.name() + " may be left half up")) {
             try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down (Ctrl-C): the hook runs
+                Lab.create(top.workDir(), lab, block, out()::println, l -> created[0] = l);
+                Readiness.awaitCluster(created[0], wait);
+                if (cancel.cancelled()) {
+                    throw new EnvironmentException("interrupted");
+                }
+            } catch (RuntimeException e) {
+                if (created[0] != null && !keep) {
+                    created[0].destroy();
+                } else if (created[0] != null) {
+                    out.println("--keep: the lab's processes are left running; `lab down --name " + lab.name()
+                            + "` removes them");
+                }
+                if (cancel.cancelled()) {
+                    err().println("lab: interrupted while lab " + lab.name() + " came up; " + (keep && created[0]
+                            != null ? "kept (--keep)" : "nothing of it is left running"));
+                    return cancel.exitCode();
+                }
+                throw e;
             }
         }
         String where = switch (created[0].state().provider()) {

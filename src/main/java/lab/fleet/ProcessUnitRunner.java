@@ -171,12 +171,14 @@ public final class ProcessUnitRunner implements UnitRunner {
     private boolean runStep(String unit, String command) {
         boolean ignoreFailure = command.startsWith("-");
         String cmd = ignoreFailure ? command.substring(1) : command;
-        try {
-            int rc = new ProcessExecutor().command(shell(cmd)).environment(environment)
-                    .redirectOutputAlsoTo(Files.newOutputStream(log(unit), java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.APPEND)).redirectErrorStream(true)
-                    .timeout(STEP.toSeconds(), TimeUnit.SECONDS).execute().getExitValue();
+        try (var log = Files.newOutputStream(log(unit), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND)) {
+            int rc = new ProcessExecutor().command(shell(cmd)).environment(environment).redirectOutputAlsoTo(log)
+                    .redirectErrorStream(true).timeout(STEP.toSeconds(), TimeUnit.SECONDS).execute().getExitValue();
             return rc == 0 || ignoreFailure;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ignoreFailure;
         } catch (Exception e) {
             return ignoreFailure;
         }

@@ -17,7 +17,7 @@ public final class JunitXml {
         StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         b.append(String.format("<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" "
                         + "time=\"%.3f\">%n", esc("scenario." + r.name()), Math.max(1, r.steps().size()), failures,
-                r.verdict() == ScenarioResult.Verdict.ERROR ? 1 : 0, skipped, r.seconds()));
+                errored(r) ? 1 : 0, skipped, r.seconds()));
         b.append("  <properties>\n");
         b.append(prop("file", r.file())).append(prop("probe.writes", Integer.toString(r.probeWrites())))
                 .append(prop("probe.failures", Integer.toString(r.probeFailures())))
@@ -31,9 +31,11 @@ public final class JunitXml {
             r.workload().checks().forEach((check, verdict) -> b.append(prop("check." + check, verdict)));
         }
         b.append("  </properties>\n");
-        if (r.verdict() == ScenarioResult.Verdict.ERROR) {
+        if (errored(r)) {
+            String why = r.verdict() == ScenarioResult.Verdict.INTERRUPTED ? "interrupted" + (r.error() == null ? ""
+                    : ": " + r.error()) : r.error();
             b.append(String.format("  <testcase classname=\"%s\" name=\"lab\" time=\"0\">%n    <error message=\"%s\"/>%n"
-                    + "  </testcase>%n", esc("scenario." + r.name()), esc(r.error())));
+                    + "  </testcase>%n", esc("scenario." + r.name()), esc(why)));
         }
         for (StepResult s : r.steps()) {
             b.append(String.format("  <testcase classname=\"%s\" name=\"%s\" time=\"%.3f\"", esc("scenario." + r.name()),
@@ -54,6 +56,11 @@ public final class JunitXml {
 
     private static String prop(String name, String value) {
         return String.format("    <property name=\"%s\" value=\"%s\"/>%n", esc(name), esc(value));
+    }
+
+    /** An ERROR or an interrupted run: an error of the suite, not a failure of the cluster. */
+    private static boolean errored(ScenarioResult r) {
+        return r.verdict() == ScenarioResult.Verdict.ERROR || r.verdict() == ScenarioResult.Verdict.INTERRUPTED;
     }
 
     private static String esc(String s) {

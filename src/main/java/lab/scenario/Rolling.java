@@ -44,7 +44,7 @@ final class Rolling {
             if (min > 0) {
                 awaitBack(run, t);
             }
-            Actions.pause(pause);
+            Actions.pause(pause, run);
         }
         for (String t : terminated) {
             try {

@@ -21,10 +21,18 @@ final class Run {
     /** The leader when the last fault began: what {@code leader: changed} compares with. */
     String leaderBeforeFault;
 
+    /** Whether the run was cancelled (a signal): long waits inside a step end on it. */
+    final java.util.function.BooleanSupplier cancelled;
+
     Run(Lab lab, Random random, PrintWriter out) {
+        this(lab, random, out, () -> false);
+    }
+
+    Run(Lab lab, Random random, PrintWriter out, java.util.function.BooleanSupplier cancelled) {
         this.lab = lab;
         this.random = random;
         this.out = out;
+        this.cancelled = cancelled;
     }
 
     synchronized void say(String what) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The verdict of one scenario run, with its steps and measurements.
  *
- * @param verdict PASS, FAIL (an expectation or action failed) or ERROR (the lab could not be run: exit 4)
+ * @param verdict PASS, FAIL (an expectation, action or check failed), ERROR (the lab could not be run, or lab itself
+ *     failed: exit 4), UNKNOWN, INTERRUPTED (cancelled by a signal)
  * @param artifacts where logs and statuses of a failed run were saved, or null
  */
 public record ScenarioResult(String name, String file, String description, Verdict verdict, List<StepResult> steps,
@@ -16,7 +17,9 @@ public record ScenarioResult(String name, String file, String description, Verdi
     public enum Verdict {
         PASS, FAIL, ERROR,
         /** Every step passed, but a history check ran out of budget before a verdict. */
-        UNKNOWN
+        UNKNOWN,
+        /** The run was cancelled (SIGINT, SIGTERM) before it ended. */
+        INTERRUPTED
     }
 
     public ScenarioResult {

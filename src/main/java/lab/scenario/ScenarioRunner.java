@@ -30,7 +30,11 @@ public final class ScenarioRunner {
      * @param labName with use: existing, the running lab
      */
     public record Options(String keep, boolean stepMode, long seed, String labName, BufferedReader input,
-                          Path runsDir) {
+                          Path runsDir, java.util.function.BooleanSupplier cancelled) {
+        /** Options for a run nobody cancels. */
+        public Options(String keep, boolean stepMode, long seed, String labName, BufferedReader input, Path runsDir) {
+            this(keep, stepMode, seed, labName, input, runsDir, () -> false);
+        }
     }
 
     private final Path workDir;
@@ -43,6 +47,11 @@ public final class ScenarioRunner {
         this.options = options;
     }
 
+    /**
+     * Runs one scenario to a verdict. Whatever happens once its lab is up (a failed check, an error of lab's own,
+     * a cancelled run), the clients and measurements stop, the artifacts are written and the lab is kept or taken
+     * down as the keep policy says; an exception of lab's own is this scenario's ERROR, never an aborted run.
+     */
     public ScenarioResult run(Scenario sc) {
         out.println("scenario " + sc.name() + (sc.description().isEmpty() ? "" : ": " + sc.description()));
         long t0 = System.nanoTime();
@@ -56,7 +65,7 @@ public final class ScenarioRunner {
                     Readiness.awaitCluster(lab, Duration.ofSeconds(60));
                 } catch (RuntimeException notReady) {
                     String keep = keep(sc);
-                    if (keep.equals("never")) {
+                    if (keep.equals("never") || options.cancelled().getAsBoolean()) {
                         lab.destroy(); // a lab that never became ready is not left behind
                     } else {
                         out.println("  lab " + lab.state().name() + " kept (keep: " + keep + "): lab down --name "
@@ -66,54 +75,109 @@ public final class ScenarioRunner {
                 }
             }
         } catch (RuntimeException e) {
-            out.println("  lab: " + e.getMessage());
-            return new ScenarioResult(sc.name(), sc.file(), sc.description(), ScenarioResult.Verdict.ERROR, List.of(),
+            boolean cancelled = options.cancelled().getAsBoolean();
+            out.println("  lab: " + (cancelled ? "interrupted while the lab came up; taken down" : e.getMessage()));
+            return new ScenarioResult(sc.name(), sc.file(), sc.description(), cancelled
+                    ? ScenarioResult.Verdict.INTERRUPTED : ScenarioResult.Verdict.ERROR, List.of(),
                     (System.nanoTime() - t0) / 1e9, List.of(), List.of(), List.of(), 0, 0, null, e.getMessage(), null);
         }
-        Run run = new Run(lab, new Random(options.seed()), out);
+        Run run = new Run(lab, new Random(options.seed()), out, options.cancelled());
         if (!sc.useExisting()) {
             run.say("lab " + lab.state().name() + " up: " + run.status().summary());
         }
         List<StepResult> results = new ArrayList<>();
-        boolean failed = false;
+        boolean stepsFailed = false;
+        boolean interrupted = false;
+        String error = null;
         String artifacts = null;
-        WorkloadRun workload = sc.workload() == null ? null : WorkloadRun.start(sc, lab, options.seed(), run);
-        try (Measurements m = new Measurements(lab, run.t0, run::say)) {
+        WorkloadReport report = null;
+        WorkloadRun workload = null;
+        Measurements m = null;
+        try {
+            workload = sc.workload() == null ? null : WorkloadRun.start(sc, lab, options.seed(), run);
+            m = new Measurements(lab, run.t0, run::say);
             run.measurements = m;
             for (int i = 0; i < sc.steps().size(); i++) {
                 Step step = sc.steps().get(i);
-                if (failed) {
+                if (stepsFailed || interrupted || error != null || options.cancelled().getAsBoolean()) {
+                    interrupted |= options.cancelled().getAsBoolean();
                     results.add(new StepResult(i + 1, step.text(), StepResult.Status.SKIPPED, "", run.seconds(), 0,
-                            "not run: an earlier step failed"));
+                            interrupted ? "not run: the run was interrupted" : "not run: an earlier step failed"));
                     continue;
                 }
                 if (options.stepMode()) {
                     Trainer.explain(step, run, out, options.input());
                 }
-                StepResult r = runStep(i + 1, step, run);
+                StepResult r;
+                double at = run.seconds();
+                try {
+                    r = runStep(i + 1, step, run);
+                } catch (RuntimeException e) {
+                    // not the cluster's doing: lab's own error, the scenario's ERROR; the rest is not run
+                    error = e.getMessage() == null ? e.toString() : e.getMessage();
+                    run.say("ERROR " + step.text() + ": " + error + " (lab's own error, not the cluster's)");
+                    r = new StepResult(i + 1, step.text(), StepResult.Status.FAILED, step.text(), at,
+                            run.seconds() - at, "error of lab's own: " + error);
+                }
+                if (r.status() == StepResult.Status.FAILED && options.cancelled().getAsBoolean()) {
+                    interrupted = true;
+                    error = null; // the step failed because the run was cancelled under it
+                    r = new StepResult(r.index(), r.step(), StepResult.Status.SKIPPED, r.did(), r.at(), r.seconds(),
+                            "interrupted: " + r.message());
+                }
                 results.add(r);
-                failed = r.status() == StepResult.Status.FAILED;
+                stepsFailed = r.status() == StepResult.Status.FAILED && error == null;
             }
-            boolean stepsFailed = failed;
-            WorkloadReport report = workload == null ? null : workload.finish(lab, run, failed, options.runsDir(),
-                    results);
-            boolean unknown = report != null && report.checks().containsValue("UNKNOWN");
-            failed = failed || (report != null && report.checks().containsValue("FAIL"));
-            if (stepsFailed) {
-                artifacts = Artifacts.save(options.runsDir(), sc, lab, run, results);
-                run.say("artifacts of the failure: " + artifacts);
+            if (interrupted) {
+                run.say("interrupted: the remaining steps were not run");
+            } else if (workload != null && error == null) {
+                WorkloadRun w = workload;
+                workload = null; // finished here, or aborted below
+                report = w.finish(lab, run, stepsFailed, options.runsDir(), results);
             }
-            m.close();
-            out.println("  " + m.summary());
-            ScenarioResult result = new ScenarioResult(sc.name(), sc.file(), sc.description(),
-                    failed ? ScenarioResult.Verdict.FAIL : unknown ? ScenarioResult.Verdict.UNKNOWN
-                            : ScenarioResult.Verdict.PASS, results,
-                    (System.nanoTime() - t0) / 1e9, m.outages, m.newLeader, m.recovery, m.writes(), m.failures(),
-                    artifacts != null ? artifacts : report != null ? report.history() : null, null, report);
-            finish(sc, lab, run, stepsFailed);
-            out.println("  " + result.verdict() + " " + sc.name() + String.format(" in %.1f s", result.seconds()));
-            return result;
+        } catch (RuntimeException e) {
+            interrupted |= options.cancelled().getAsBoolean();
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
+            run.say((interrupted ? "interrupted: " : "ERROR (lab's own, not the cluster's): ") + error);
+        } finally {
+            if (workload != null) {
+                workload.abort();
+            }
+            if (m != null) {
+                m.close();
+            }
         }
+        boolean checksFailed = report != null && report.checks().containsValue("FAIL");
+        boolean unknown = report != null && report.checks().containsValue("UNKNOWN");
+        boolean failed = stepsFailed || checksFailed || error != null || interrupted;
+        if (stepsFailed || (error != null && !interrupted) || interrupted) {
+            artifacts = Artifacts.save(options.runsDir(), sc, lab, run, results);
+            run.say((interrupted ? "artifacts of the interrupted run: " : "artifacts of the failure: ") + artifacts);
+        }
+        if (m != null) {
+            out.println("  " + m.summary());
+        }
+        ScenarioResult.Verdict verdict = interrupted ? ScenarioResult.Verdict.INTERRUPTED
+                : error != null ? ScenarioResult.Verdict.ERROR
+                : stepsFailed || checksFailed ? ScenarioResult.Verdict.FAIL
+                : unknown ? ScenarioResult.Verdict.UNKNOWN : ScenarioResult.Verdict.PASS;
+        try {
+            finish(sc, lab, run, failed, interrupted);
+        } catch (RuntimeException e) {
+            out.println("  could not take the lab down: " + e.getMessage() + " (`lab down --name " + lab.state().name()
+                    + "` retries)");
+            if (verdict == ScenarioResult.Verdict.PASS) {
+                verdict = ScenarioResult.Verdict.ERROR;
+                error = "taking the lab down failed: " + e.getMessage();
+            }
+        }
+        ScenarioResult result = new ScenarioResult(sc.name(), sc.file(), sc.description(), verdict, results,
+                (System.nanoTime() - t0) / 1e9, m == null ? List.of() : m.outages(),
+                m == null ? List.of() : m.newLeader(), m == null ? List.of() : m.recovery(),
+                m == null ? 0 : m.writes(), m == null ? 0 : m.failures(),
+                artifacts != null ? artifacts : report != null ? report.history() : null, error, report);
+        out.println("  " + result.verdict() + " " + sc.name() + String.format(" in %.1f s", result.seconds()));
+        return result;
     }
 
     private StepResult runStep(int index, Step step, Run run) {
@@ -144,7 +208,7 @@ public final class ScenarioRunner {
             run.say(did);
             return new StepResult(index, step.text(), StepResult.Status.PASSED, did, at, run.seconds() - at, "");
         } catch (ScenarioFailure | lab.spec.BadInputException | EnvironmentException | lab.etcd.EtcdException e) {
-            run.say("FAIL " + step.text() + ": " + e.getMessage());
+            run.say((options.cancelled().getAsBoolean() ? "stopped " : "FAIL ") + step.text() + ": " + e.getMessage());
             return new StepResult(index, step.text(), StepResult.Status.FAILED, step.text(), at, run.seconds() - at,
                     e.getMessage());
         }
@@ -155,6 +219,7 @@ public final class ScenarioRunner {
                 new java.util.concurrent.atomic.AtomicReference<>();
         try {
             Awaitility.await(step.text()).atMost(step.within()).pollInterval(Duration.ofMillis(100))
+                    .failFast("the run was interrupted", run.cancelled::getAsBoolean)
                     .until(() -> {
                         last.set(Expectations.check(step, run));
                         return last.get().isEmpty();
@@ -171,10 +236,14 @@ public final class ScenarioRunner {
         return options.keep() != null ? options.keep() : sc.keep();
     }
 
-    /** finally: heal, then keep or take down the lab as the policy says. */
-    private void finish(Scenario sc, Lab lab, Run run, boolean failed) {
+    /**
+     * finally: heal, then keep or take down the lab as the policy says. An interrupted run's lab goes, unless the
+     * policy keeps labs always (a cancelled CI job must not leave one behind).
+     */
+    private void finish(Scenario sc, Lab lab, Run run, boolean failed, boolean interrupted) {
         String keep = keep(sc);
-        boolean keepLab = sc.useExisting() || keep.equals("always") || (keep.equals("on-failure") && failed);
+        boolean keepLab = sc.useExisting() || keep.equals("always") || (keep.equals("on-failure") && failed
+                && !interrupted);
         // A lab kept because the run failed stays as it was at the failure, for a person to look at.
         boolean heal = sc.heal() && (sc.useExisting() || !failed);
         if (keepLab && heal) {
@@ -193,6 +262,9 @@ public final class ScenarioRunner {
             }
         } else {
             lab.destroy();
+            if (interrupted) {
+                out.println("  the lab " + lab.state().name() + " was taken down");
+            }
         }
     }
 

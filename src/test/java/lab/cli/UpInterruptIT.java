@@ -36,7 +36,10 @@ class UpInterruptIT {
 
     @Test
     void ctrlCDuringUpStopsEverythingItStarted() throws Exception {
-        Process p = new ProcessBuilder(LauncherIT.LAB.toString(), "up", "--name", "intr").directory(dir.toFile())
+        // env --default-signal: a test run in the background (a non-interactive shell's `&`) inherits SIGINT ignored,
+        // which a JVM cannot take back; Ctrl-C at a terminal reaches lab with SIGINT in place
+        Process p = new ProcessBuilder("env", "--default-signal=INT,TERM", LauncherIT.LAB.toString(), "up",
+                "--name", "intr").directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("up.log").toFile()).start();
         List<long[]> pids = new ArrayList<>();
         Awaitility.await("lab up to start its members").atMost(Duration.ofSeconds(30)).pollInterval(
@@ -47,6 +50,9 @@ class UpInterruptIT {
                 });
         new ProcessExecutor().command("kill", "-INT", Long.toString(p.pid())).execute();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "lab up exits on Ctrl-C");
+        String said = Files.readString(dir.resolve("up.log"));
+        assertEquals(130, p.exitValue(), said);
+        assertTrue(said.contains("lab: interrupted while lab intr came up; nothing of it is left running"), said);
         // Whatever the interrupted bring-up had started, by PID, is gone.
         List<long[]> last = RecordedProcesses.of(dir, "intr");
         if (!last.isEmpty()) {
