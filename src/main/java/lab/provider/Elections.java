@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import lab.spec.Durations;
 import lab.etcd.EtcdHttp;
 import lab.etcd.MemberStatus;
 import lab.spec.EnvironmentException;
@@ -28,7 +29,17 @@ public final class Elections {
      * while the majority side has long elected.
      */
     public static Leader awaitNewLeader(Lab lab, String old, long since, Duration timeout) {
+        return awaitNewLeader(lab, old, since, timeout, () -> false);
+    }
+
+    /**
+     * As above; once {@code undone} (the fault was healed or its node brought back) a majority naming {@code old}
+     * again ends the wait with null: the fault ended before it cost the leader its place.
+     */
+    public static Leader awaitNewLeader(Lab lab, String old, long since, Duration timeout,
+                                        java.util.function.BooleanSupplier undone) {
         AtomicReference<Leader> found = new AtomicReference<>();
+        boolean[] kept = {false};
         try {
             Awaitility.await("a new leader after " + old).atMost(timeout).pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(20)).until(() -> {
@@ -39,12 +50,24 @@ public final class Elections {
                                 .filter(Lab::inService).toList();
                         Optional<Leader> l = agreedLeader(lab, others, voters.size() / 2 + 1, since);
                         l.filter(x -> !x.node().equals(old)).ifPresent(found::set);
-                        return found.get() != null;
+                        if (found.get() == null && undone.getAsBoolean() && l.filter(x -> x.node().equals(old))
+                                .isPresent() && saysItLeads(lab.node(old))) {
+                            kept[0] = true; // named by a majority and leading by its own account: no election
+                        }
+                        return found.get() != null || kept[0];
                     });
         } catch (ConditionTimeoutException e) {
-            throw new EnvironmentException("no new leader within " + timeout.toSeconds() + " s after " + old);
+            throw new EnvironmentException("no new leader within " + Durations.format(timeout) + " after " + old);
         }
         return found.get();
+    }
+
+    private static boolean saysItLeads(NodeState n) {
+        try {
+            return EtcdHttp.status(n.clientUrl(), Duration.ofMillis(200)).isLeader();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** The leader that at least {@code quorum} of {@code asked} name, with the highest term they report. */

@@ -27,9 +27,12 @@ final class Actions {
         String leader = run.status().leader().orElse(null);
         switch (step.kind()) {
             case "kill", "stop", "start", "restart", "wipe", "pause", "resume" -> {
-                List<String> nodes = run.resolve(step.arg("target"));
+                List<String> nodes = run.resolveFault(step.kind(), step.arg("target"));
                 bind(step, run, nodes);
                 faultBegins(run, leader, nodes, step.kind());
+                if (step.kind().equals("start") || step.kind().equals("resume")) {
+                    run.measurements.faultUndone();
+                }
                 for (String n : nodes) {
                     switch (step.kind()) {
                         case "kill" -> lab.kill(n);
@@ -78,6 +81,7 @@ final class Actions {
             }
             case "heal" -> {
                 Network.heal(lab);
+                run.measurements.faultUndone();
                 run.measurements.watchRecovery(System.nanoTime());
                 return "heal: every link restored, every delay removed";
             }

@@ -38,6 +38,8 @@ final class Measurements implements AutoCloseable {
     private final List<Double> newLeader = new ArrayList<>();
     private final List<Double> recovery = new ArrayList<>();
     private volatile boolean closed;
+    /** Counts undos (heal, start, resume): a new-leader clock started before one stops at it. */
+    private final java.util.concurrent.atomic.AtomicInteger undos = new java.util.concurrent.atomic.AtomicInteger();
     private int writes;
     private int failures;
     private long downSince = -1;
@@ -112,11 +114,25 @@ final class Measurements implements AutoCloseable {
         }
     }
 
-    /** After a fault that took the leader away: records when the others agree on a new one. */
+    /** The fault was undone (healed, the node started or resumed): pending new-leader clocks stop there. */
+    void faultUndone() {
+        undos.incrementAndGet();
+    }
+
+    /**
+     * After a fault that took the leader away: records when the others agree on a new one. Undone before any
+     * election (a short isolate, a pause resumed at once), the leader kept its place: that is said, not timed.
+     */
     void watchNewLeader(String old, long since) {
+        int epoch = undos.get();
         watchers.submit(() -> {
             try {
-                Elections.Leader l = Elections.awaitNewLeader(lab, old, since, Duration.ofSeconds(30));
+                Elections.Leader l = Elections.awaitNewLeader(lab, old, since, Duration.ofSeconds(30),
+                        () -> undos.get() != epoch);
+                if (l == null) {
+                    say("no election after the fault on " + old + ": it was undone first, " + old + " kept leading");
+                    return;
+                }
                 synchronized (this) {
                     newLeader.add(l.after().toNanos() / 1e9);
                 }

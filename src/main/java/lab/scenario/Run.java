@@ -36,7 +36,18 @@ final class Run {
     }
 
     synchronized void say(String what) {
-        out.printf("  t+%6.2fs  %s%n", seconds(), what);
+        sayAt(seconds(), what);
+    }
+
+    /** A table (the status at a failure) under the timeline line it explains, indented with it. */
+    synchronized void sayTable(String table) {
+        table.lines().forEach(l -> out.println("             " + l));
+        out.flush();
+    }
+
+    /** A timeline line for what began at {@code at} (a step's t+ is when it began, as the journal's "at"). */
+    synchronized void sayAt(double at, String what) {
+        out.printf("  t+%6.2fs  %s%n", at, what);
         out.flush();
     }
 
@@ -46,6 +57,34 @@ final class Run {
 
     ClusterStatus status() {
         return StatusProbe.probe(lab, Duration.ofMillis(400));
+    }
+
+    /** Role selectors: they name different nodes once a fault changed the roles. */
+    static final java.util.Set<String> ROLES = java.util.Set.of("leader", "follower", "followers", "minority",
+            "majority", "random");
+    /** What the last fault with a role selector took, by its undo ("resume:followers", "start:leader"). */
+    private final Map<String, List<String>> taken = new HashMap<>();
+
+    /**
+     * The nodes a node action hits. An undo (resume after pause; start after kill, stop or wipe) with the same role
+     * selector as the fault hits the nodes that fault took: `pause: followers` then `resume: followers` resumes
+     * the paused nodes, although after the pause they are no longer followers (a paused member leads nothing and
+     * the survivors elected another). Other selectors, and undos no fault precedes, resolve as they read.
+     */
+    List<String> resolveFault(String kind, String selector) {
+        String undoKey = kind + ":" + selector;
+        if (ROLES.contains(selector) && taken.containsKey(undoKey)) {
+            return taken.remove(undoKey);
+        }
+        List<String> nodes = resolve(selector);
+        if (ROLES.contains(selector)) {
+            switch (kind) {
+                case "pause" -> taken.put("resume:" + selector, nodes);
+                case "kill", "stop", "wipe" -> taken.put("start:" + selector, nodes);
+                default -> { }
+            }
+        }
+        return nodes;
     }
 
     List<String> resolve(String selector) {

@@ -65,6 +65,12 @@ public final class ScenarioLoader {
         YamlMap top = YamlMap.of(file, "the scenario", root.orElse(null), problems);
         String fallbackName = Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         String name = top.string("name", fallbackName);
+        // a scenario's name becomes a directory under .lab/runs/ and a JUnit file name: no path in it
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            problems.error(top.has("name") ? top.valuePos("name") : Pos.start(file), "scenario name \"" + name
+                    + "\" must be 1-64 letters, digits, '.', '_' or '-' (it names the run's directory and report files)"
+                    + (top.has("name") ? "" : "; give it a name: in the file"));
+        }
         String description = top.string("description", "");
         boolean existing = top.string("use").map(u -> {
             if (!u.equals("existing")) {

@@ -79,7 +79,8 @@ public final class ScenarioRunner {
             out.println("  lab: " + (cancelled ? "interrupted while the lab came up; taken down" : e.getMessage()));
             return new ScenarioResult(sc.name(), sc.file(), sc.description(), cancelled
                     ? ScenarioResult.Verdict.INTERRUPTED : ScenarioResult.Verdict.ERROR, List.of(),
-                    (System.nanoTime() - t0) / 1e9, List.of(), List.of(), List.of(), 0, 0, null, e.getMessage(), null);
+                    (System.nanoTime() - t0) / 1e9, List.of(), List.of(), List.of(), 0, 0, null, e.getMessage(), null,
+                    Measurements.PROBE_TIMEOUT.toMillis());
         }
         Run run = new Run(lab, new Random(options.seed()), out, options.cancelled());
         if (!sc.useExisting()) {
@@ -175,7 +176,8 @@ public final class ScenarioRunner {
                 (System.nanoTime() - t0) / 1e9, m == null ? List.of() : m.outages(),
                 m == null ? List.of() : m.newLeader(), m == null ? List.of() : m.recovery(),
                 m == null ? 0 : m.writes(), m == null ? 0 : m.failures(),
-                artifacts != null ? artifacts : report != null ? report.history() : null, error, report);
+                artifacts != null ? artifacts : report != null ? report.history() : null, error, report,
+                Measurements.PROBE_TIMEOUT.toMillis());
         out.println("  " + result.verdict() + " " + sc.name() + String.format(" in %.1f s", result.seconds()));
         return result;
     }
@@ -190,25 +192,27 @@ public final class ScenarioRunner {
                 }
                 if (failure.isPresent()) {
                     String msg = failure.get() + "\n" + lab.report.StatusReport.table(run.status());
-                    run.say("FAIL " + step.text() + ": " + failure.get());
+                    run.sayAt(at, "FAIL " + step.text() + ": " + failure.get());
+                    run.sayTable(lab.report.StatusReport.table(run.status()));
                     return new StepResult(index, step.text(), StepResult.Status.FAILED, step.text(), at,
                             run.seconds() - at, msg);
                 }
-                run.say("ok   " + step.text() + (step.within().isZero() ? "" : String.format(" (after %.2f s)",
+                run.sayAt(at, "ok   " + step.text() + (step.within().isZero() ? "" : String.format(" (after %.2f s)",
                         run.seconds() - at)));
                 return new StepResult(index, step.text(), StepResult.Status.PASSED, step.text(), at,
                         run.seconds() - at, "");
             }
             if (step.kind().equals("pause-for-demo")) {
-                run.say("pause: " + step.arg("message"));
+                run.sayAt(at, "pause: " + step.arg("message"));
                 Trainer.waitForEnter(out, options.input(), options.stepMode());
                 return new StepResult(index, step.text(), StepResult.Status.PASSED, "pause-for-demo", at, 0, "");
             }
             String did = Actions.run(step, run);
-            run.say(did);
+            run.sayAt(at, did);
             return new StepResult(index, step.text(), StepResult.Status.PASSED, did, at, run.seconds() - at, "");
         } catch (ScenarioFailure | lab.spec.BadInputException | EnvironmentException | lab.etcd.EtcdException e) {
-            run.say((options.cancelled().getAsBoolean() ? "stopped " : "FAIL ") + step.text() + ": " + e.getMessage());
+            run.sayAt(at, (options.cancelled().getAsBoolean() ? "stopped " : "FAIL ") + step.text() + ": "
+                    + e.getMessage());
             return new StepResult(index, step.text(), StepResult.Status.FAILED, step.text(), at, run.seconds() - at,
                     e.getMessage());
         }
@@ -226,7 +230,7 @@ public final class ScenarioRunner {
                     });
             return Optional.empty();
         } catch (ConditionTimeoutException e) {
-            return last.get() == null ? Optional.of("not true within " + step.within()) : last.get().map(
+            return last.get() == null ? Optional.of("not true within " + lab.spec.Durations.format(step.within())) : last.get().map(
                     f -> f + " (still, after " + step.within().toMillis() / 1000.0 + " s)");
         }
     }

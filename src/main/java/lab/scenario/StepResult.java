@@ -9,6 +9,11 @@ package lab.scenario;
 public record StepResult(int index, String step, Status status, String did, double at, double seconds,
                          String message) {
 
+    /** A history check's result (added after the steps), not a step of the scenario. */
+    public boolean isCheck() {
+        return step.startsWith("check ");
+    }
+
     public enum Status {
         PASSED, FAILED, SKIPPED
     }

@@ -11,5 +11,6 @@ import java.util.Map;
  * @param checks each check's verdict, in the order the scenario named them
  * @param history where the history was saved (JSON and HTML timeline)
  */
-public record WorkloadReport(int ok, int unknown, int failedReads, Map<String, String> checks, String history) {
+public record WorkloadReport(int ok, int unknown, int failedReads, Map<String, String> checks, String history,
+                             double requestedRate, double achievedRate) {
 }

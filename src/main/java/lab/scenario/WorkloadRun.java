@@ -28,6 +28,7 @@ final class WorkloadRun {
     static final Duration BUDGET = Duration.ofSeconds(60);
     private final Scenario sc;
     private final Workload workload;
+    private final long startedAt = System.nanoTime();
 
     private WorkloadRun(Scenario sc, Workload workload) {
         this.sc = sc;
@@ -49,6 +50,9 @@ final class WorkloadRun {
     WorkloadReport finish(Lab lab, Run run, boolean stepsFailed, Path runsDir, List<StepResult> results) {
         try (workload) {
             List<Op> ops = workload.stop();
+            double seconds = Math.max(0.001, (System.nanoTime() - startedAt) / 1e9);
+            double achieved = ops.size() / seconds;
+            double requested = sc.workload().rate();
             Map<String, Optional<String>> finals = null;
             String noFinal = "";
             if (stepsFailed) {
@@ -62,8 +66,15 @@ final class WorkloadRun {
                 }
             }
             int unknown = (int) ops.stream().filter(Op::pending).count();
-            run.say(String.format("workload: %d operations (%d ok, %d unknown), %d failed reads", ops.size(),
-                    ops.size() - unknown, unknown, workload.failedReads()));
+            run.say(String.format("workload: %d operations (%d ok, %d unknown), %d failed reads; %.0f/s of the %.0f/s "
+                    + "asked for", ops.size(), ops.size() - unknown, unknown, workload.failedReads(), achieved,
+                    requested));
+            if (achieved < 0.8 * requested) {
+                // each client waits for an answer before its next operation: fewer, slower answers, fewer operations
+                run.say(String.format("warning: the workload reached %.0f%% of its rate (%d clients waiting for "
+                        + "answers); add clients, or read its checks as covering %.0f operations a second",
+                        100 * achieved / requested, sc.workload().clients(), achieved));
+            }
             Map<String, CheckResult> verdicts = new LinkedHashMap<>();
             Map<String, String> summary = new LinkedHashMap<>();
             for (String check : sc.checks()) {
@@ -96,7 +107,8 @@ final class WorkloadRun {
             ScenarioRunner.writeQuietly(dir.resolve("history.html"), HistoryTimeline.html("scenario " + sc.name(),
                     ops, verdicts));
             run.say("history: " + dir.resolve("history.json") + ", timeline " + dir.resolve("history.html"));
-            return new WorkloadReport(ops.size() - unknown, unknown, workload.failedReads(), summary, dir.toString());
+            return new WorkloadReport(ops.size() - unknown, unknown, workload.failedReads(), summary, dir.toString(),
+                    requested, achieved);
         }
     }
 
