@@ -23,7 +23,7 @@ final class CheckCommand extends LabVerb {
     @Command(name = "history", description = "Check histories (a scenario's history.json, Jepsen etcd logs, kv "
             + "histories) for linearizability: PASS, FAIL with a counterexample, or UNKNOWN when the budget runs out. "
             + "A history.json also gets the stale-read check.")
-    int history(@Parameters(paramLabel = "FILE", arity = "1..*") List<Path> files,
+    int history(@Parameters(paramLabel = "FILE", arity = "1..*", description = "History files: a run's history.json, Jepsen etcd logs, kv histories.") List<Path> files,
                 @Option(names = "--budget", paramLabel = "DURATION", defaultValue = "60s",
                         description = "Give up with UNKNOWN after this long per file (default: 60s).") String budget) {
         Duration limit = Durations.flag("--budget", budget);

@@ -25,7 +25,14 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     public int handleParseException(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         err.println("lab: " + e.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            // only a near miss gets a "did you mean" (picocli's own suggested status for "bogus")
+            String word = u.getUnmatched().get(0);
+            java.util.Set<String> candidates = new java.util.TreeSet<>(e.getCommandLine().getSubcommands().keySet());
+            e.getCommandLine().getCommandSpec().options().forEach(o -> candidates.addAll(java.util.List.of(o.names())));
+            lab.spec.Suggest.closest(word, candidates).ifPresent(s -> err.println("Did you mean: "
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " " + s + "?"));
+        }
         err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
         return ExitCode.BAD_INPUT;
     }

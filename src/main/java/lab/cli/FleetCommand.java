@@ -30,6 +30,8 @@ import picocli.CommandLine.Parameters;
     "The lab's daemon runs fleet's engine and an agent per node (units are processes, on netns inside the node's "
         + "namespace); the registry is in the lab's etcd under /_coreos.com/fleet."})
 final class FleetCommand extends RunningLabVerb {
+    static final String UNITS_HELP = "Unit names or unit files (a file is submitted first), like hello@1.service.";
+
     @Option(names = "--no-legend", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Leave out the column headers.")
     boolean noLegend;
 
@@ -73,7 +75,7 @@ final class FleetCommand extends RunningLabVerb {
     }
 
     @Command(name = "submit", description = "Store unit files in the cluster (target state inactive).")
-    int submit(@Parameters(paramLabel = "FILE", arity = "1..*") List<Path> files) {
+    int submit(@Parameters(paramLabel = "FILE", arity = "1..*", description = "Unit files (an instance finds its template next to it).") List<Path> files) {
         return either("submit", files.stream().map(Path::toString).toList(), (lab, r) -> {
             for (Path f : files) {
                 submitFile(r, f);
@@ -119,27 +121,27 @@ final class FleetCommand extends RunningLabVerb {
     }
 
     @Command(name = "load", description = "Schedule units to machines without starting them.")
-    int load(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+    int load(@Parameters(paramLabel = "UNIT", arity = "1..*", description = UNITS_HELP) List<String> units) {
         return target(units, Job.TargetState.LOADED, "load");
     }
 
     @Command(name = "start", description = "Schedule and start units (files are submitted first).")
-    int start(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+    int start(@Parameters(paramLabel = "UNIT", arity = "1..*", description = UNITS_HELP) List<String> units) {
         return target(units, Job.TargetState.LAUNCHED, "start");
     }
 
     @Command(name = "stop", description = "Stop units; they stay scheduled (loaded).")
-    int stop(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+    int stop(@Parameters(paramLabel = "UNIT", arity = "1..*", description = UNITS_HELP) List<String> units) {
         return target(units, Job.TargetState.LOADED, "stop");
     }
 
     @Command(name = "unload", description = "Stop units and take them off their machines (inactive).")
-    int unload(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+    int unload(@Parameters(paramLabel = "UNIT", arity = "1..*", description = UNITS_HELP) List<String> units) {
         return target(units, Job.TargetState.INACTIVE, "unload");
     }
 
     @Command(name = "destroy", description = "Stop units and remove them from the cluster.")
-    int destroy(@Parameters(paramLabel = "UNIT", arity = "1..*") List<String> units) {
+    int destroy(@Parameters(paramLabel = "UNIT", arity = "1..*", description = UNITS_HELP) List<String> units) {
         return either("destroy", units, (lab, r) -> {
             for (String u : units) {
                 r.destroy(u);
@@ -209,7 +211,7 @@ final class FleetCommand extends RunningLabVerb {
             + "the machine (and node) it is on with its active and sub state, or why it is pending; the last lines of "
             + "its output.", "Exit code 0 when it is active wherever it should run, 3 otherwise (as systemctl "
             + "status)."})
-    int status(@Parameters(paramLabel = "UNIT") String unit) {
+    int status(@Parameters(paramLabel = "UNIT", description = "A unit name, like hello@1.service.") String unit) {
         return either("status", List.of(unit), (lab, r) -> status(lab, r, unit));
     }
 
@@ -252,7 +254,7 @@ final class FleetCommand extends RunningLabVerb {
     }
 
     @Command(name = "journal", description = "The output of a unit on the machine that runs it.")
-    int journal(@Parameters(paramLabel = "UNIT") String unit) {
+    int journal(@Parameters(paramLabel = "UNIT", description = "A unit name, like hello@1.service.") String unit) {
         return either("journal", List.of(unit), (lab, r) -> {
             Job j = job(r.jobs(), unit);
             if (j.machine() == null) {

@@ -56,7 +56,17 @@ final class InitCommand extends LabVerb implements java.util.concurrent.Callable
             throw new BadInputException(display + " already exists; pass --force to overwrite it");
         }
         String text = SpecTemplate.render(name, k, p, b, nodes, proxies, workers);
-        SpecLoader.Loaded loaded = SpecLoader.parse(display, text, lab.spec.Overrides.none());
+        SpecLoader.Loaded loaded;
+        String flags = "lab init --nodes " + nodes + (proxies > 0 ? " --proxies " + proxies : "")
+                + (workers > 0 ? " --workers " + workers : "") + (name.equals(SpecLoader.DEFAULT_NAME) ? ""
+                : " --name " + name);
+        try {
+            loaded = SpecLoader.parse(display, text, lab.spec.Overrides.none());
+        } catch (BadInputException e) {
+            // nothing was written: the problem is in what was asked for, so name the flags, not the file
+            throw new BadInputException(e.problems().stream().map(pr -> new lab.spec.Problem(pr.severity(),
+                    lab.spec.Pos.flag(flags), pr.message() + " (nothing written)")).toList());
+        }
         try {
             Files.createDirectories(target.getParent());
             Files.writeString(target, text);

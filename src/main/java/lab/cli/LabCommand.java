@@ -2,7 +2,6 @@ package lab.cli;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Spec;
         subcommands = {InitCommand.class, ValidateCommand.class, RenderCommand.class, UpCommand.class,
             StatusCommand.class, NodeCommand.class, MemberCommand.class, NetCommand.class, EtcdctlCommand.class, SshCommand.class, FleetCommand.class,
             LsCommand.class, DownCommand.class, DoctorCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class,
-            InstallCommand.class, CompletionCommand.class,
+            RunsCommand.class, InstallCommand.class, CompletionCommand.class,
             HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 unknown verdict, 4 environment, 5 internal.",
             "Run 'lab COMMAND --help' (or 'lab help COMMAND') for a command's options."})

@@ -17,6 +17,9 @@ final class LabOptions {
 
     String labName(Path workDir) {
         if (name != null) {
+            if (!lab.spec.SpecChecks.labName(name)) {
+                throw new lab.spec.BadInputException("--name: " + lab.spec.SpecChecks.labNameProblem(name));
+            }
             return name;
         }
         SpecOptions s = new SpecOptions();

@@ -1,5 +1,6 @@
 package lab.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import lab.provider.LabDir;
 import lab.provider.LabState;
@@ -11,11 +12,17 @@ import picocli.CommandLine.Command;
 final class LsCommand extends LabVerb implements Callable<Integer> {
     @Override
     public Integer call() {
+        List<String> names = LabDir.list(top.workDir());
+        if (names.isEmpty()) {
+            spec.commandLine().getOut().println("no labs in this folder (" + top.workDir().resolve(LabDir.LABS)
+                    + "); `lab up` starts one");
+            return ExitCode.OK;
+        }
         Table t = new Table("NAME", "PROVIDER", "NODES", "RUNNING", "ADDRESSES", "DAEMON");
-        for (String name : LabDir.list(top.workDir())) {
+        for (String name : names) {
             LabState s = new LabDir(top.workDir(), name).read().orElseThrow();
             long running = s.nodes().stream().filter(n -> Processes.alive(n.pid(), n.startedAt())).count();
-            t.row(name, s.provider().id(), s.nodes().size(), running, "127." + s.block() + ".x.y",
+            t.row(name, s.provider().id(), s.nodes().size(), running, s.addressRange(),
                     Processes.alive(s.daemonPid(), s.daemonStartedAt()) ? "up" : "down");
         }
         spec.commandLine().getOut().print(t);

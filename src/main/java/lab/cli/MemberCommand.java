@@ -31,19 +31,19 @@ final class MemberCommand extends RunningLabVerb {
     }
 
     @Command(name = "remove", description = "Remove a member through the cluster, then stop it.")
-    int remove(@Parameters(paramLabel = "NAME") String name) {
+    int remove(@Parameters(paramLabel = "NAME", description = "The member to remove, like core-03.") String name) {
         Membership.remove(lab(), name);
         return ExitCode.OK;
     }
 
     @Command(name = "promote", description = "Make a learner a voting member.")
-    int promote(@Parameters(paramLabel = "NAME") String name) {
+    int promote(@Parameters(paramLabel = "NAME", description = "The learner to promote to a voting member.") String name) {
         Membership.promote(lab(), name);
         return ExitCode.OK;
     }
 
     @Command(name = "replace", description = "Remove, wipe and add back under the same name: a new member id.")
-    int replace(@Parameters(paramLabel = "NAME") String name) {
+    int replace(@Parameters(paramLabel = "NAME", description = "The member to replace (removed, wiped, added back).") String name) {
         Membership.replace(lab(), name);
         return ExitCode.OK;
     }

@@ -27,15 +27,15 @@ final class NetCommand extends RunningLabVerb {
     }
 
     @Command(name = "isolate", description = "Cut one member (name, leader, follower, random) off from all others.")
-    int isolate(@Parameters(paramLabel = "TARGET") String target) {
+    int isolate(@Parameters(paramLabel = "TARGET", description = NodeCommand.TARGET_HELP) String target) {
         Lab lab = lab();
         String node = Targets.resolve(lab, target, new Random());
         return report("isolated " + node, Network.isolate(lab, node));
     }
 
     @Command(name = "block", description = "Drop raft messages from one member to another, one direction only.")
-    int block(@Parameters(index = "0", paramLabel = "FROM") String from,
-              @Parameters(index = "1", paramLabel = "TO") String to) {
+    int block(@Parameters(index = "0", paramLabel = "FROM", description = "The member whose messages are dropped.") String from,
+              @Parameters(index = "1", paramLabel = "TO", description = "The member that no longer receives them.") String to) {
         Lab lab = lab();
         String f = Targets.resolve(lab, from, new Random());
         String t = Targets.resolve(lab, to, new Random());
@@ -43,8 +43,8 @@ final class NetCommand extends RunningLabVerb {
     }
 
     @Command(name = "delay", description = "Delay a member's peer traffic: delay core-02 200ms or 200ms±50ms.")
-    int delay(@Parameters(index = "0", paramLabel = "TARGET") String target,
-              @Parameters(index = "1", paramLabel = "DELAY") String delay) {
+    int delay(@Parameters(index = "0", paramLabel = "TARGET", description = NodeCommand.TARGET_HELP) String target,
+              @Parameters(index = "1", paramLabel = "DELAY", description = "Like 200ms or 200ms±50ms (jitter).") String delay) {
         Lab lab = lab();
         String node = Targets.resolve(lab, target, new Random());
         return report("delayed " + node + " by " + delay, Network.delay(lab, node, delay));

@@ -66,6 +66,9 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (name != null && !lab.spec.SpecChecks.labName(name)) {
+            throw new BadInputException("--name: " + lab.spec.SpecChecks.labNameProblem(name));
+        }
         if (keep != null && !Set.of("always", "never", "on-failure").contains(keep)) {
             throw new BadInputException("--keep takes always, never or on-failure, got \"" + keep + "\"");
         }
@@ -73,7 +76,7 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
                 lab.spec.ProviderKind.values()), null, null, SpecOptions.subnet(subnet));
         List<Scenario> scenarios = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
-        for (Path f : files()) {
+        for (Path f : files(problems)) {
             try {
                 scenarios.add(ScenarioLoader.load(f, SpecOptions.display(top.workDir(), f), o));
             } catch (BadInputException e) {
@@ -209,7 +212,7 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
 
     private static ScenarioResult notRun(Scenario sc, ScenarioResult.Verdict v, String why) {
         return new ScenarioResult(sc.name(), sc.file(), sc.description(), v, List.of(), 0, List.of(), List.of(),
-                List.of(), 0, 0, null, why, null);
+                List.of(), 0, 0, null, why, null, 0);
     }
 
     private void reports(ScenarioResult r) {
@@ -223,11 +226,10 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
     }
 
     private void summary(List<ScenarioResult> results) {
-        Table t = new Table("SCENARIO", "VERDICT", "STEPS", "SECONDS", "NEW LEADER (S)", "UNAVAILABLE (S)",
+        Table t = new Table("SCENARIO", "VERDICT", "STEPS", "CHECKS", "SECONDS", "NEW LEADER (S)", "UNAVAILABLE (S)",
                 "RECOVERY (S)");
         for (ScenarioResult r : results) {
-            long passed = r.steps().stream().filter(s -> s.status() == lab.scenario.StepResult.Status.PASSED).count();
-            t.row(r.name(), r.verdict(), passed + "/" + r.steps().size(), String.format("%.1f", r.seconds()),
+            t.row(r.name(), r.verdict(), passedOf(r, false), passedOf(r, true), String.format("%.1f", r.seconds()),
                     fmt(r.newLeader()), String.format("%.2f", r.outages().stream().mapToDouble(x -> x[1]).sum()),
                     fmt(r.recovery()));
         }
@@ -237,11 +239,19 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
         out().println(passed + " passed, " + (results.size() - passed) + " failed");
     }
 
+    /** "passed/all" of the scenario's steps, or of its history checks ("" when it has none). */
+    private static String passedOf(ScenarioResult r, boolean checks) {
+        var of = r.steps().stream().filter(s -> s.isCheck() == checks).toList();
+        long passed = of.stream().filter(s -> s.status() == lab.scenario.StepResult.Status.PASSED).count();
+        return checks && of.isEmpty() ? "" : passed + "/" + of.size();
+    }
+
     private static String fmt(List<Double> xs) {
         return xs.isEmpty() ? "" : String.join(" ", xs.stream().map(x -> String.format("%.2f", x)).toList());
     }
 
-    private List<Path> files() {
+    /** The scenario files named (folders: their .yaml files); a name that is neither is a problem, reported with the rest. */
+    private List<Path> files(List<Problem> problems) {
         List<Path> out = new ArrayList<>();
         for (Path p : paths) {
             Path abs = top.workDir().resolve(p);
@@ -255,10 +265,11 @@ final class RunCommand extends LabVerb implements Callable<Integer> {
             } else if (Files.isRegularFile(abs)) {
                 out.add(abs);
             } else {
-                throw new BadInputException(p + ": no such file or directory");
+                problems.add(new Problem(lab.spec.Severity.ERROR, lab.spec.Pos.start(p.toString()),
+                        "no such file or directory"));
             }
         }
-        if (out.isEmpty()) {
+        if (out.isEmpty() && problems.isEmpty()) {
             throw new BadInputException("no scenario files in " + paths);
         }
         return out;

@@ -73,7 +73,7 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
             }
         }
         String where = switch (created[0].state().provider()) {
-            case LOCAL -> "on 127." + created[0].state().block() + ".x.y";
+            case LOCAL -> "on " + created[0].state().addressRange();
             case NETNS -> "in network namespaces on " + lab.subnet();
             case VAGRANT -> "on Vagrant VMs on " + lab.subnet();
         };

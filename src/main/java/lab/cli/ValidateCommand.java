@@ -26,10 +26,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "validate", description = "Check lab specs and cloud-config user-data; every problem with file:line:col.")
+@Command(name = "validate", description = "Check lab specs, scenarios and cloud-config user-data, as lab up and lab run "
+        + "would, without starting anything; every problem with file:line:col.")
 final class ValidateCommand extends LabVerb implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Specs or user-data files (default: ./lab.yaml). "
-            + "A file starting with #cloud-config or #!, or under a user-data/ directory, is user-data.")
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Specs, scenarios or user-data files (default: "
+            + "./lab.yaml). A file starting with #cloud-config or #!, or under a user-data/ directory, is user-data; a "
+            + "file with steps: is a scenario.")
     List<Path> files = new ArrayList<>();
 
     @Option(names = "--cloudinit", paramLabel = "V", description = "Behave like this coreos-cloudinit: flatcar "
@@ -71,6 +73,13 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
             String text = read(abs, display);
             if (isUserData(abs, text)) {
                 userData(validator(chosen, dialect(text)), display, text, problems);
+            } else if (isScenario(text)) {
+                try {
+                    lab.scenario.ScenarioLoader.parse(display, text, lab.spec.Overrides.none());
+                } catch (BadInputException e) {
+                    problems.addAll(e.problems().isEmpty() ? List.of(new Problem(Severity.ERROR, Pos.start(display),
+                            e.getMessage())) : e.problems());
+                }
             } else {
                 spec(chosen, display, text, problems);
             }
@@ -89,6 +98,11 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
         } catch (IOException e) {
             throw new BadInputException(display + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /** A scenario: a YAML map with a top-level steps: key (a lab spec has none). */
+    static boolean isScenario(String text) {
+        return text.lines().anyMatch(l -> l.matches("steps\\s*:.*"));
     }
 
     static boolean isUserData(Path file, String text) {

@@ -142,7 +142,7 @@ public final class Lab {
             }
             for (NodeState n : lab.state.nodes()) {
                 if (n.hasEtcd()) {
-                    lab.start(n.name());
+                    lab.launch(n.name()); // the cluster forms below: Readiness says whether it did
                 }
             }
             if (!s.discovery()) {
@@ -159,7 +159,7 @@ public final class Lab {
             }
             throw e;
         }
-        log.accept("started " + spec.members().size() + " member(s) on " + (claimed > 0 ? "127." + claimed + ".x.y"
+        log.accept("started " + spec.members().size() + " member(s) on " + (claimed > 0 ? lab.state.addressRange()
                 : spec.subnet() + " (" + spec.provider().id() + ")"));
         return lab;
     }
@@ -205,16 +205,23 @@ public final class Lab {
 
     /** Starts a node's etcd (member, gateway or proxy) from its user-data; a no-op when it already runs. */
     public synchronized void start(String name) {
+        if (launch(name)) {
+            awaitServingOrDead(node(name));
+        }
+    }
+
+    /** Starts the node's etcd without waiting for a verdict; whether it started a process. */
+    private synchronized boolean launch(String name) {
         NodeState n = faultable(name, "start");
         if (!n.hasEtcd()) {
-            return;
+            return false;
         }
         if (backend.alive(this, n)) {
             if (n.process() == NodeState.Process.NONE) {
                 // started by the node itself (a VM's etcd starts at boot from its user-data)
                 update(n.withProcess(n.pid(), n.startedAt(), NodeState.Process.RUNNING));
             }
-            return;
+            return false;
         }
         if (destroyed) {
             throw new EnvironmentException("lab \"" + state.name() + "\" was taken down while this command ran");
@@ -232,30 +239,47 @@ public final class Lab {
         }
         Processes.Started p = backend.startEtcd(this, n, etcd, joined);
         update(n.withProcess(p.pid(), p.startedAt(), NodeState.Process.RUNNING));
-        awaitServingOrDead(node(name));
+        return true;
     }
 
-    /** How long a started etcd may take to answer or die before a start is reported (it may still come up later). */
+    /** How long a started etcd may take to join or die before a start is reported (it may still come up later). */
     static final Duration START_VERDICT = Duration.ofSeconds(10);
 
     /**
-     * After a start: waits until the node's etcd answers (it serves, with or without a leader) or its process is
-     * gone. Gone is a crash: recorded as such and reported with the end of its log (a wiped member started again
-     * panics: "tocommit(19) is out of range [lastIndex(0)]").
+     * After a start: waits until the node's etcd has joined (its status names a leader, and it is still alive a
+     * moment later) or its process is gone. Gone is a crash: recorded as such and reported with the end of its log
+     * (a wiped member started again panics when the leader's first heartbeat arrives: "tocommit(19) is out of range
+     * [lastIndex(0)]"). Where no member has a leader (every member was stopped), etcd does not serve clients until
+     * there is one, so only a quick exit is looked for.
      */
     private void awaitServingOrDead(NodeState n) {
+        if (n.role() != lab.spec.Role.MEMBER) {
+            return;
+        }
+        boolean leaderElsewhere = state.members().stream().filter(m -> !m.name().equals(n.name()))
+                .filter(Lab::inService).anyMatch(m -> leaderOf(m) != 0);
         boolean[] dead = {false};
         try {
-            org.awaitility.Awaitility.await(n.name() + " to serve or exit").atMost(START_VERDICT).pollInSameThread()
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+            org.awaitility.Awaitility.await(n.name() + " to join or exit").atMost(leaderElsewhere ? START_VERDICT
+                    : Duration.ofMillis(500)).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
                         if (!backend.alive(this, n)) {
                             dead[0] = true;
                             return true;
                         }
-                        return answers(n);
+                        return leaderElsewhere && leaderOf(n) != 0;
                     });
-        } catch (org.awaitility.core.ConditionTimeoutException stillStarting) {
-            return; // neither: it is still starting (a large snapshot, a slow VM); status tells later
+            if (!dead[0]) {
+                // joined: the leader's first heartbeat is what a member with lost data dies of
+                org.awaitility.Awaitility.await(n.name() + " to stay up").atMost(Duration.ofSeconds(2))
+                        .pollInSameThread().during(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> backend.alive(this, n));
+            }
+        } catch (org.awaitility.core.ConditionTimeoutException undecided) {
+            dead[0] = !backend.alive(this, n);
+            if (!dead[0]) {
+                return; // alive and not (yet) joined: still starting, or no cluster to join; status tells later
+            }
         }
         if (dead[0]) {
             update(node(n.name()).withProcess(0, 0, NodeState.Process.CRASHED));
@@ -264,16 +288,12 @@ public final class Lab {
         }
     }
 
-    private static boolean answers(NodeState n) {
+    /** The leader a member names (0: none, or no answer). */
+    private static long leaderOf(NodeState m) {
         try {
-            if (n.role() == lab.spec.Role.MEMBER) {
-                lab.etcd.EtcdHttp.status(n.clientUrl(), Duration.ofMillis(300));
-                return true;
-            }
-            return n.kind() == NodeEtcd.Kind.V2_PROXY ? lab.etcd.EtcdHttp.httpHealth(n.clientUrl(),
-                    Duration.ofMillis(300)) : lab.etcd.EtcdHttp.healthy(n.clientUrl(), Duration.ofMillis(300));
+            return lab.etcd.EtcdHttp.status(m.clientUrl(), Duration.ofMillis(300)).leaderId();
         } catch (RuntimeException e) {
-            return false;
+            return 0;
         }
     }
 

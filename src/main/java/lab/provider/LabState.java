@@ -55,6 +55,22 @@ public record LabState(String name, ProviderKind provider, String specSource, in
         return new LabState(name, provider, specSource, block, hostSpecAddress, discovery, nodes, userData, pid, startedAt, port);
     }
 
+    /** The nodes' addresses as this machine reaches them, compactly: 127.17.8.101-103, or a list. */
+    public String addressRange() {
+        List<String> a = nodes.stream().map(NodeState::address).toList();
+        if (a.isEmpty()) {
+            return "";
+        }
+        String prefix = a.get(0).substring(0, a.get(0).lastIndexOf('.') + 1);
+        if (a.size() > 1 && a.stream().allMatch(x -> x.startsWith(prefix))) {
+            List<Integer> last = a.stream().map(x -> Integer.parseInt(x.substring(prefix.length()))).sorted().toList();
+            if (last.get(last.size() - 1) - last.get(0) == last.size() - 1) {
+                return prefix + last.get(0) + "-" + last.get(last.size() - 1);
+            }
+        }
+        return String.join(", ", a);
+    }
+
     /** The state without the node (a member whose addition was undone). */
     public LabState without(String node) {
         return new LabState(name, provider, specSource, block, hostSpecAddress, discovery,

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import lab.spec.Durations;
 import lab.etcd.EtcdHttp;
 import lab.etcd.MemberStatus;
 import lab.render.NodeEtcd;
@@ -60,7 +61,7 @@ public final class Readiness {
             String who = notReady.get();
             String node = who.contains(" ") ? who.substring(0, who.indexOf(' ')) : who;
             Path log = lab.dir().log(node);
-            throw new EnvironmentException("the cluster was not ready within " + timeout.toSeconds() + " s: " + who
+            throw new EnvironmentException("the cluster was not ready within " + Durations.format(timeout) + ": " + who
                     + (Files.exists(log) ? "\nlast lines of " + log + ":\n" + tail(log, 15) : ""));
         }
     }

@@ -52,6 +52,15 @@ public final class StatusProbe {
                 answers.put(n.name(), pool.submit(() -> ask(lab, n, timeout)));
             }
             Map<Long, String> nameOfId = new HashMap<>();
+            for (NodeState n : nodes) { // ids the lab recorded: a member that does not answer is still named
+                if (!n.memberId().isEmpty()) {
+                    try {
+                        nameOfId.put(Long.parseUnsignedLong(n.memberId(), 16), n.name());
+                    } catch (NumberFormatException e) {
+                        // not an id: nothing to name
+                    }
+                }
+            }
             List<Object[]> raw = new ArrayList<>();
             for (NodeState n : nodes) {
                 Object[] a;
@@ -102,10 +111,13 @@ public final class StatusProbe {
                         s == null ? 0 : s.raftIndex(), s == null ? 0 : s.dbSize(), healthy, learner,
                         Set.copyOf(rules.cutFrom(n.name())), error));
             }
-            // the leader a majority of the voters name (members cut off with an old leader may still name it)
+            // the leader: a member that says it leads and that a majority of the voters name (a member cut off
+            // with an old leader may still name it; followers name a dead leader until they time out)
             int majority = voters / 2 + 1;
+            Set<String> saysLeader = new java.util.HashSet<>();
+            rows.stream().filter(NodeStatus::leader).forEach(r -> saysLeader.add(r.name()));
             Optional<String> leader = leaderVotes.entrySet().stream().filter(e -> e.getValue() >= majority)
-                    .map(Map.Entry::getKey).findFirst();
+                    .map(Map.Entry::getKey).filter(saysLeader::contains).findFirst();
             return new ClusterStatus(rows, voters, healthyVoters, leader, term);
         } finally {
             pool.shutdownNow();

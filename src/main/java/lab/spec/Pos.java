@@ -8,8 +8,13 @@ public record Pos(String file, int line, int col) {
         return new Pos(file, 1, 1);
     }
 
+    /** A command-line flag, for a problem that comes from it and not from the file. */
+    public static Pos flag(String flag) {
+        return new Pos(flag, 0, 0);
+    }
+
     @Override
     public String toString() {
-        return file + ":" + line + ":" + col;
+        return line == 0 ? file : file + ":" + line + ":" + col;
     }
 }

@@ -5,11 +5,25 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Checks that need the whole resolved spec: names, addresses, the shape of the etcd cluster. */
-final class SpecChecks {
+public final class SpecChecks {
     static final Pattern SSH_KEY = Pattern.compile(
             "(ssh-ed25519|ssh-rsa|ssh-dss|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh.com) [A-Za-z0-9+/]+=*( .*)?");
     private static final Pattern HOSTNAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern LAB_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
+
+    /**
+     * Whether {@code name} is a valid lab name (1-32 lowercase letters, digits or '-', not at either end): it
+     * becomes a directory under .lab/, part of VM and device names, never a path of its own.
+     */
+    public static boolean labName(String name) {
+        return name != null && LAB_NAME.matcher(name).matches();
+    }
+
+    /** The message for a name that is not one. */
+    public static String labNameProblem(String name) {
+        return "lab name \"" + name + "\" must be 1-32 lowercase letters, digits or '-' (it names directories, VMs "
+                + "and network devices)";
+    }
     /** etcd refuses to grow past this many voters in practice; the raft paper's arithmetic stops helping long before. */
     static final int MAX_MEMBERS = 9;
 
@@ -17,6 +31,10 @@ final class SpecChecks {
     }
 
     static void check(LabSpec spec, YamlMap top, Problems problems) {
+        check(spec, top, problems, Overrides.none());
+    }
+
+    static void check(LabSpec spec, YamlMap top, Problems problems, Overrides overrides) {
         if (!LAB_NAME.matcher(spec.name()).matches()) {
             problems.error(top.valuePos("name"), "lab name \"" + spec.name() + "\" must be 1-32 lowercase letters, "
                     + "digits or '-' (it names directories, VMs and network devices)");
@@ -45,14 +63,16 @@ final class SpecChecks {
                         + n.name());
             }
         }
-        members(spec, top, problems);
+        members(spec, top, problems, overrides);
     }
 
-    private static void members(LabSpec spec, YamlMap top, Problems problems) {
+    private static void members(LabSpec spec, YamlMap top, Problems problems, Overrides overrides) {
         int members = spec.members().size();
         int proxies = spec.withRole(Role.PROXY).size();
         int workers = spec.withRole(Role.WORKER).size();
-        Pos at = top.has("nodes") ? top.keyPos("nodes") : top.has("groups") ? top.keyPos("groups") : top.pos();
+        // a count given on the command line is the flag's, not the file's (which may say another number)
+        Pos at = overrides.members() != null ? Pos.flag("--nodes " + overrides.members()) : top.has("nodes")
+                ? top.keyPos("nodes") : top.has("groups") ? top.keyPos("groups") : top.pos();
         if (members == 0 && proxies + workers > 0) {
             problems.error(at, plural(workers, "worker") + " and " + plural(proxies, "prox", "y", "ies")
                     + " but no member: they need etcd members to talk to");

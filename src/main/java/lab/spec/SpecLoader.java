@@ -95,7 +95,7 @@ public final class SpecLoader {
                 .resolve(decls);
         LabSpec spec = new LabSpec(name, provider, profile, bootstrap, subnet, nodes, etcd, update, firewall, keys, vm,
                 fleet, file);
-        SpecChecks.check(spec, top, problems);
+        SpecChecks.check(spec, top, problems, overrides);
         problems.throwIfErrors();
         return new Loaded(spec, problems.warnings());
     }

@@ -15,6 +15,11 @@ public final class Suggest {
                 return Optional.of(c);
             }
         }
+        for (String c : candidates) { // node-start, kill-node: a known word with another glued on
+            if (c.length() >= 4 && java.util.Arrays.asList(w.split("-")).contains(c)) {
+                return Optional.of(c);
+            }
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

@@ -50,6 +50,17 @@ class CliTest {
             assertTrue(r.out().startsWith("Usage: lab " + String.join(" ", c)), args + ":\n" + r.out());
             assertEquals("", r.err(), args.toString());
         }
+        // every positional parameter says what it takes (lab node kill --help showed a bare TARGET)
+        for (List<String> c : commands) {
+            picocli.CommandLine cl = new picocli.CommandLine(new LabCommand(dir));
+            for (String w : c) {
+                cl = cl.getSubcommands().get(w);
+            }
+            cl.getCommandSpec().positionalParameters().forEach(p -> assertTrue(p.description().length > 0,
+                    c + " " + p.paramLabel() + " has no description"));
+        }
+        Run nested = lab("help", "node", "kill");
+        assertTrue(nested.out().startsWith("Usage: lab node kill"), "lab help walks the whole path: " + nested.out());
         Run help = lab("help", "run");
         assertEquals(0, help.code(), help.err());
         assertTrue(help.out().startsWith("Usage: lab run"), help.out());
@@ -179,5 +190,36 @@ class CliTest {
         Run r = lab("validate", "nope.yaml");
         assertEquals(2, r.code());
         assertEquals("lab: nope.yaml: no such file\n", r.err());
+    }
+
+    /** Names become paths: a lab's .lab/<name>/, a run's .lab/runs/<time>-<name>/. Neither may leave its folder. */
+    @Test
+    void namesThatWouldBePathsAreRefused() throws IOException {
+        Run status = lab("status", "--name", "../../etc");
+        assertEquals(2, status.code(), status.err());
+        assertTrue(status.err().startsWith("lab: --name: lab name \"../../etc\" must be 1-32 lowercase letters"),
+                status.err());
+        Files.writeString(dir.resolve("evil.yaml"), "name: ../../escape\nlab: {nodes: 1}\nsteps:\n  - sleep: 1s\n");
+        Run run = lab("run", "evil.yaml");
+        assertEquals(2, run.code(), run.err());
+        assertTrue(run.err().contains("evil.yaml:1:7: error: scenario name \"../../escape\" must be 1-64 letters"),
+                run.err());
+        assertFalse(Files.exists(dir.resolve(".lab")), "nothing was started");
+    }
+
+    @Test
+    void savedRunsArePrunedAndLsSaysWhenThereIsNothing() throws IOException {
+        for (String r : List.of("20260101-100000-a", "20260102-100000-b", "20260103-100000-c")) {
+            Files.createDirectories(dir.resolve(".lab/runs").resolve(r));
+            Files.writeString(dir.resolve(".lab/runs").resolve(r).resolve("steps.txt"), "x");
+        }
+        assertTrue(lab("runs", "list").out().lines().anyMatch(l -> l.contains("20260103-100000-c")));
+        Run prune = lab("runs", "prune", "--keep", "1");
+        assertEquals(0, prune.code(), prune.err());
+        assertTrue(prune.out().startsWith("removed 2 of 3 saved run(s)"), prune.out());
+        assertTrue(Files.exists(dir.resolve(".lab/runs/20260103-100000-c")), "the newest stays");
+        assertEquals(2, lab("runs", "prune").code(), "prune without a rule is refused");
+        Run ls = lab("ls");
+        assertTrue(ls.out().startsWith("no labs in this folder"), ls.out());
     }
 }

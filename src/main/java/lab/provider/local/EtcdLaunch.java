@@ -21,6 +21,17 @@ public final class EtcdLaunch {
     }
 
     /** etcd from PATH, or $LAB_ETCD; a clear message when neither exists. */
+    /**
+     * The command run under a name that says whose member it is: {@code ps} shows "etcd lab=demo node=core-02 ...",
+     * not a bare /usr/bin/etcd among others (bash's exec -a sets argv[0]; the PID stays the one recorded).
+     */
+    public static java.util.List<String> titled(java.util.List<String> cmd, String lab, String node) {
+        java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("bash", "-c", "exec -a \"$0\" \"$@\"",
+                "etcd lab=" + lab + " node=" + node));
+        out.addAll(cmd);
+        return out;
+    }
+
     public static String etcdBinary() {
         String explicit = System.getenv("LAB_ETCD");
         if (explicit != null && !explicit.isBlank()) {

@@ -61,7 +61,7 @@ public final class LocalBackend implements NodeBackend {
             throw new EnvironmentException(busy + " is already in use by another program; stop it or run this lab "
                     + "under another --name (it gets another address block)");
         }
-        return Processes.start(cmd, env, lab.dir().log(n.name()));
+        return Processes.start(EtcdLaunch.titled(cmd, lab.state().name(), n.name()), env, lab.dir().log(n.name()));
     }
 
     @Override

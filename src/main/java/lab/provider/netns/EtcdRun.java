@@ -15,7 +15,8 @@ final class EtcdRun {
     private EtcdRun() {
     }
 
-    static String script(NodeEtcd.Kind kind, Map<String, String> env, String etcd) {
+    /** A bash script (the supervisor runs it with bash): etcd is exec'd under a name that says lab and node. */
+    static String script(NodeEtcd.Kind kind, Map<String, String> env, String etcd, String lab, String node) {
         StringBuilder b = new StringBuilder("# etcd of this node, from its user-data; written by lab\n");
         List<String> cmd = EtcdLaunch.command(kind, env);
         if (kind != NodeEtcd.Kind.GATEWAY) {
@@ -23,7 +24,7 @@ final class EtcdRun {
             new TreeMap<>(env).forEach((k, v) -> b.append("export ").append(k).append('=').append(quote(v))
                     .append('\n'));
         }
-        b.append("exec ").append(quote(etcd));
+        b.append("exec -a ").append(quote("etcd lab=" + lab + " node=" + node)).append(' ').append(quote(etcd));
         cmd.subList(1, cmd.size()).forEach(a -> b.append(' ').append(quote(a)));
         return b.append('\n').toString();
     }

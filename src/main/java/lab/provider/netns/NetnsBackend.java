@@ -112,7 +112,7 @@ public final class NetnsBackend extends SshNodeBackend {
         Machine m = machine(lab, n.name());
         NetnsLayout l = layout(lab.dir());
         installSupervisor(l, n.name());
-        String run = EtcdRun.script(etcd.kind(), env, EtcdLaunch.etcdBinary());
+        String run = EtcdRun.script(etcd.kind(), env, EtcdLaunch.etcdBinary(), lab.state().name(), n.name());
         // etcd.run goes along with the start: one SSH round trip per node
         long pid = m.start(Shell.heredoc("cat > " + Shell.quote(NetnsRuntime.node(l, n.name()) + "/etcd.run"),
                 run))
