@@ -21,9 +21,9 @@ import lab.spec.Role;
  * members are dead, paused or cut off: the whole probe is bounded (a node that does not answer in time, a VM whose
  * SSH hangs, gets a row that says so).
  *
- * <p>Under a delay the timeout grows by the round trip the delays in force add: a health check is a linearizable
- * read, which needs the leader to hear from a quorum, so with 200 ms ± 50 ms on the leader it takes at least 0.5 s
- * however healthy the cluster is. Without that, a working cluster read as "0/3 healthy". The leader is the one a
+ * <p>Under a delay the timeout grows by what the delays in force add: a health check is a linearizable read, which
+ * needs the leader to hear from a quorum, so with 200 ms ± 50 ms on the leader a follower's takes up to 1 s however
+ * healthy the cluster is. Without that, a working cluster read as "0/3 healthy". The leader is the one a
  * majority of the answering members name, healthy or not, so the quorum line and the table's leader mark agree.
  */
 public final class StatusProbe {
@@ -124,10 +124,14 @@ public final class StatusProbe {
         }
     }
 
-    /** The longest round trip the delays in force add: twice the largest delay plus its jitter. */
+    /**
+     * What the delays in force can add to a linearizable read: a follower asks the leader for a read index (one
+     * way), the leader confirms it still leads with a heartbeat round to a quorum (there and back), and answers (one
+     * way): four crossings of the slowest delayed link, each up to the delay plus its jitter.
+     */
     static Duration delayRoundTrip(LinkRules rules) {
         int worst = rules.delays().values().stream().mapToInt(d -> d.get(0) + d.get(1)).max().orElse(0);
-        return Duration.ofMillis(2L * worst);
+        return Duration.ofMillis(4L * worst);
     }
 
     /** {status or null, healthy, error, alive (null: not known)} for one node. */

@@ -181,4 +181,35 @@ class LocalCliIT {
             run(b, List.of("down", "--name", "two"));
         }
     }
+
+    /**
+     * Status under a delay on the leader (README's 200ms±50ms): the cluster works, so status says so (it read
+     * "quorum: no (0/3 healthy)" while etcdctl put answered OK); and a wiped member started again crashes, which
+     * is reported as a crash with etcd's own last words, exit 1 (it printed "started", exit 0).
+     */
+    @Test
+    void statusIsHonestUnderDelayAndACrashedStartIsReportedAsOne() throws Exception {
+        assertEquals(0, lab("up", "--name", "hon").getExitValue());
+        ProcessResult delay = lab("net", "delay", "leader", "200ms\u00b150ms", "--name", "hon");
+        assertEquals(0, delay.getExitValue(), delay.outputUTF8());
+        String status = lab("status", "--name", "hon").outputUTF8();
+        assertTrue(status.contains("quorum: yes (3/3 healthy, 2 needed)"), status);
+        assertEquals(0, lab("etcdctl", "--name", "hon", "--", "put", "/x", "y").getExitValue(), "and a client agrees");
+        assertEquals(0, lab("net", "heal", "--name", "hon").getExitValue());
+
+        ProcessResult wipe = lab("node", "wipe", "follower", "--name", "hon");
+        assertEquals(0, wipe.getExitValue(), wipe.outputUTF8());
+        String wiped = wipe.outputUTF8().trim().split("\\s+")[1];
+        ProcessResult start = lab("node", "start", wiped, "--name", "hon");
+        String out = start.outputUTF8();
+        assertEquals(1, start.getExitValue(), out);
+        assertTrue(out.contains(wiped + " crashed right after it was started") && out.contains("etcdmain:"), out);
+        assertTrue(lab("status", "--name", "hon").outputUTF8().lines().anyMatch(l -> l.contains(wiped)
+                && l.contains("crashed")), "status calls it crashed, not killed");
+        ProcessResult killRemoved = lab("member", "remove", wiped, "--name", "hon");
+        assertEquals(0, killRemoved.getExitValue(), killRemoved.outputUTF8());
+        ProcessResult refused = lab("node", "kill", wiped, "--name", "hon");
+        assertEquals(2, refused.getExitValue(), refused.outputUTF8());
+        assertTrue(refused.outputUTF8().contains("it was removed from the cluster"), refused.outputUTF8());
+    }
 }

@@ -12,6 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lab.etcd.EtcdHttp;
+import lab.provider.Lab;
+import lab.provider.NodeState;
+import lab.provider.Readiness;
+import lab.spec.SpecLoader;
 import lab.provider.LabDir;
 import lab.spec.Overrides;
 import lab.spec.Pos;
@@ -79,5 +84,71 @@ class ScenarioRunnerIT {
         int lines = out.toString().split("\n").length;
         Thread.sleep(500);
         assertEquals(lines, out.toString().split("\n").length, "nothing is printed after the verdict");
+    }
+
+    /**
+     * The write probe's unavailability against what a client of the test's own sees: the leader partitioned into a
+     * 2-of-5 minority, the window the run reports is at least the time from the partition to the first write the
+     * majority accepts. Before, one probe write tried every member in turn and reported 0.00 s.
+     */
+    @Test
+    void theProbeReportsAtLeastTheUnavailabilityAClientSees() throws Exception {
+        Lab lab = Lab.create(work, SpecLoader.parse("lab.yaml", "name: probe5\nnodes: 5\n",
+                Overrides.none()).spec(), null, x -> { });
+        try {
+            Readiness.awaitCluster(lab, Duration.ofSeconds(30));
+            java.util.concurrent.atomic.AtomicLong cutAt = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong firstAfter = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<String> endpoints = lab.state().members().stream().map(NodeState::clientUrl).toList();
+            Thread client = new Thread(() -> {
+                int i = 0;
+                while (!stop.get()) {
+                    if (cutAt.get() == 0 && !lab.rules().cut().isEmpty()) {
+                        cutAt.set(System.nanoTime());
+                    }
+                    String ep = endpoints.get(i++ % endpoints.size());
+                    try {
+                        long start = System.nanoTime();
+                        EtcdHttp.put(ep, "/independent", "x", Duration.ofMillis(300));
+                        if (cutAt.get() != 0 && start > cutAt.get() && firstAfter.get() == 0) {
+                            firstAfter.set(System.nanoTime());
+                        }
+                    } catch (RuntimeException e) {
+                        // not accepted: the next member
+                    }
+                }
+            });
+            client.start();
+            Scenario sc = ScenarioLoader.parse("probe.yaml", """
+                    name: probe
+                    use: existing
+                    steps:
+                      - expect: {leader: any}
+                      - partition: [[leader, follower], rest]
+                      - expect: {leader: changed, within: 15s}
+                      - sleep: 2s
+                      - heal:
+                      - expect: {healthy: 5, within: 30s}
+                    """, Overrides.none());
+            ScenarioResult r;
+            try {
+                r = new ScenarioRunner(work, new PrintWriter(new StringWriter(), true), new ScenarioRunner.Options(
+                        null, false, 1, "probe5", null, work.resolve(".lab/runs"))).run(sc);
+            } finally {
+                stop.set(true);
+                client.join();
+            }
+            assertEquals(ScenarioResult.Verdict.PASS, r.verdict());
+            double seen = (firstAfter.get() - cutAt.get()) / 1e9;
+            double reported = r.outages().stream().mapToDouble(o -> o[1]).max().orElse(0);
+            assertTrue(cutAt.get() > 0 && firstAfter.get() > 0, "the test's client saw the partition and a write after");
+            assertTrue(reported >= seen - 0.3, "the run reported a longest window of " + reported + " s; a client of "
+                    + "the test's own waited " + seen + " s from the partition to its first accepted write");
+            System.out.printf("partition of the leader: the test's client waited %.2f s for a write, the run "
+                    + "reported %.2f s unavailable%n", seen, reported);
+        } finally {
+            lab.destroy();
+        }
     }
 }
