@@ -140,19 +140,26 @@ public final class ProcessUnitRunner implements UnitRunner {
 
     /** Kills the process group of every unit recorded under {@code dir} (after the runner itself is gone). */
     public static void killRecorded(Path dir) {
+        Processes.killGroups(recorded(dir));
+    }
+
+    /** {pid, start time} of every unit process recorded in {@code dir} (the leaders of their process groups). */
+    public static List<long[]> recorded(Path dir) {
+        List<long[]> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return;
+            return out;
         }
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(x -> x.toString().endsWith(".pid")).toList()) {
                 String[] pid = Files.readString(f).trim().split("\\s+");
                 if (pid.length == 2) {
-                    Processes.killGroup(Long.parseLong(pid[0]), Long.parseLong(pid[1]));
+                    out.add(new long[] {Long.parseLong(pid[0]), Long.parseLong(pid[1])});
                 }
             }
         } catch (IOException | NumberFormatException e) {
             // best effort: what cannot be read was not started by us
         }
+        return out;
     }
 
     private static void write(Path p, String text) {

@@ -60,11 +60,52 @@ public final class Processes {
         if (pid <= 0) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> startTime(h) == startedAt);
+        return ProcessHandle.of(pid).filter(h -> !gone(h)).filter(h -> startTime(h) == startedAt);
     }
 
     public static boolean alive(long pid, long startedAt) {
         return find(pid, startedAt).isPresent();
+    }
+
+    /**
+     * SIGKILL to every one of them at once, then one wait for all (bounded): a lab is thrown away in about the time
+     * its slowest process takes to die, not the sum. Entries are {pid, start time}; 0 or a recycled PID is skipped.
+     */
+    public static void killAll(List<long[]> processes) {
+        List<ProcessHandle> dying = new ArrayList<>();
+        for (long[] p : processes) {
+            find(p[0], p[1]).ifPresent(h -> {
+                h.destroyForcibly();
+                dying.add(h);
+            });
+        }
+        // a plain loop, not Awaitility: its start-up was a tenth of `lab down`
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!dying.stream().allMatch(Processes::gone) && System.nanoTime() < deadline) {
+            // what still runs after SIGKILL and 10 s is stuck in the kernel; nothing more a signal can do
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Gone: exited, or a zombie (dead, waiting for its parent to reap it: a lab's processes outlive the command that
+     * started them, and whoever adopted them may reap late). A zombie holds no port, file or memory.
+     */
+    static boolean gone(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return true;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException | RuntimeException e) {
+            return true; // no /proc entry: gone
+        }
     }
 
     /** SIGKILL, then waits until it is gone. */
@@ -77,15 +118,32 @@ public final class Processes {
 
     /** SIGKILL to the whole process group a {@link #start}ed process leads (setsid made it the leader). */
     public static void killGroup(long pid, long startedAt) {
-        find(pid, startedAt).ifPresent(h -> {
-            try {
-                new ProcessExecutor().command("kill", "-KILL", "--", "-" + pid).timeout(5, TimeUnit.SECONDS)
-                        .execute();
-            } catch (Exception e) {
-                // the group is gone already
+        killGroups(List.of(new long[] {pid, startedAt}));
+    }
+
+    /** SIGKILL to each process group at once (one kill(1) for all), then one wait for their leaders. */
+    public static void killGroups(List<long[]> leaders) {
+        List<String> cmd = new ArrayList<>(List.of("kill", "-KILL", "--"));
+        List<long[]> alive = new ArrayList<>();
+        for (long[] p : leaders) {
+            if (find(p[0], p[1]).isPresent()) {
+                cmd.add("-" + p[0]);
+                alive.add(p);
             }
-            awaitExit(h, Duration.ofSeconds(10));
-        });
+        }
+        if (alive.isEmpty()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // no kill(1): the wait below finds them alive and gives up after its bound
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        killAll(alive);
     }
 
     /** SIGTERM, waits up to {@code grace} for a clean exit, then SIGKILL. */
@@ -116,11 +174,47 @@ public final class Processes {
 
     private static boolean awaitExit(ProcessHandle h, Duration timeout) {
         try {
-            Awaitility.await("process " + h.pid() + " to exit").atMost(timeout)
-                    .pollInterval(Duration.ofMillis(20)).until(() -> !h.isAlive());
+            Awaitility.await("process " + h.pid() + " to exit").atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(10)).until(() -> gone(h));
             return true;
         } catch (ConditionTimeoutException e) {
             return false;
         }
+    }
+    /**
+     * The resident memory of these processes (PID and start time; those not running are skipped) and of everything
+     * they started (fleet units the daemon runs, a node's processes), each counted once: VmRSS from /proc.
+     */
+    public static long residentBytes(java.util.Collection<long[]> processes) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        long total = 0;
+        for (long[] p : processes) {
+            Optional<ProcessHandle> h = find(p[0], p[1]);
+            if (h.isEmpty()) {
+                continue;
+            }
+            List<ProcessHandle> all = new java.util.ArrayList<>();
+            all.add(h.get());
+            h.get().descendants().forEach(all::add);
+            for (ProcessHandle x : all) {
+                if (seen.add(x.pid())) {
+                    total += rss(x.pid());
+                }
+            }
+        }
+        return total;
+    }
+
+    private static long rss(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // gone meanwhile: nothing resident
+        }
+        return 0;
     }
 }

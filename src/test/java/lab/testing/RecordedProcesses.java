@@ -29,9 +29,22 @@ public final class RecordedProcesses {
         return out;
     }
 
-    /** Whether that very process (PID and start time) still runs. */
+    /**
+     * Whether that very process (PID and start time) still runs. A zombie does not: it is dead and holds nothing,
+     * only waits for the process that adopted it (here PID 1, which may reap late) to collect its exit status.
+     */
     public static boolean alive(long[] p) {
         return p[0] > 0 && ProcessHandle.of(p[0]).filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().startInstant().map(Instant::toEpochMilli).orElse(0L) == p[1]).isPresent();
+                .filter(h -> h.info().startInstant().map(Instant::toEpochMilli).orElse(0L) == p[1])
+                .filter(h -> !zombie(h.pid())).isPresent();
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return false; // gone meanwhile: ProcessHandle said so or will
+        }
     }
 }

@@ -118,10 +118,13 @@ public final class LocalBackend implements NodeBackend {
 
     @Override
     public void destroy(LabDir dir, LabState s) {
+        // everything at once: a throwaway lab needs no graceful shutdown (lab node stop has one)
+        Processes.killAll(s.nodes().stream().map(n -> new long[] {n.pid(), n.startedAt()}).toList());
+        List<long[]> units = new ArrayList<>();
         for (NodeState n : s.nodes()) {
-            Processes.kill(n.pid(), n.startedAt());
-            lab.fleet.ProcessUnitRunner.killRecorded(dir.nodeDir(n.name()).resolve("units"));
+            units.addAll(lab.fleet.ProcessUnitRunner.recorded(dir.nodeDir(n.name()).resolve("units")));
         }
+        Processes.killGroups(units);
         Blocks.release(dir.root(), s.block());
     }
 }

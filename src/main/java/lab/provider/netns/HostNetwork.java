@@ -98,6 +98,25 @@ public final class HostNetwork {
         return out;
     }
 
+    /** Deletes the namespaces (their veths go with them) in one batch; those already gone are skipped. */
+    void deleteNodes(List<NetnsLayout.NodeNet> nodes) {
+        StringBuilder b = new StringBuilder();
+        for (NetnsLayout.NodeNet n : nodes) {
+            if (namespaceExists(n.namespace())) {
+                b.append("netns del ").append(n.namespace()).append('\n');
+            }
+        }
+        if (!b.isEmpty()) {
+            // -force: a namespace already gone does not stop the others
+            sh.run(List.of("ip", "-force", "-batch", "-"), b.toString(), CALL);
+        }
+        for (NetnsLayout.NodeNet n : nodes) { // a veth left by a namespace deleted before its link
+            if (Files.exists(Path.of("/sys/class/net", n.veth()))) {
+                sh.run(List.of("ip", "link", "del", n.veth()), null, CALL);
+            }
+        }
+    }
+
     /** Deletes the namespace (its veth goes with it); nothing happens when it is gone. */
     void deleteNode(NetnsLayout.NodeNet n) {
         sh.run(List.of("ip", "link", "del", n.veth()), null, CALL);

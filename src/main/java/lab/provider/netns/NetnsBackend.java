@@ -6,10 +6,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import lab.machine.Machine;
 import lab.machine.NamespaceProfile;
@@ -183,17 +185,21 @@ public final class NetnsBackend extends SshNodeBackend {
     public void destroy(LabDir dir, LabState s) {
         machines.values().forEach(Machine::close);
         machines.clear();
-        for (NodeState n : s.nodes()) {
-            Processes.kill(n.pid(), n.startedAt());
-        }
-        NetnsLayout.read(dir.root()).ifPresent(l -> {
-            for (NetnsLayout.NodeNet n : l.nodes()) {
-                Processes.kill(n.sshdPid(), n.sshdStartedAt());
-                for (long pid : host.pids(n.namespace())) {
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                }
-                host.deleteNode(n);
+        // every process of the lab at once (recorded etcd and sshd, and whatever else runs in its namespaces:
+        // units, sessions), then the namespaces and the bridge in one batch each
+        List<long[]> all = new ArrayList<>();
+        s.nodes().forEach(n -> all.add(new long[] {n.pid(), n.startedAt()}));
+        Optional<NetnsLayout> layout = NetnsLayout.read(dir.root());
+        layout.ifPresent(l -> l.nodes().forEach(n -> {
+            all.add(new long[] {n.sshdPid(), n.sshdStartedAt()});
+            for (long pid : host.pids(n.namespace())) {
+                ProcessHandle.of(pid).ifPresent(h -> all.add(new long[] {pid,
+                        h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L)}));
             }
+        }));
+        Processes.killAll(all);
+        layout.ifPresent(l -> {
+            host.deleteNodes(l.nodes());
             host.deleteBridge(l);
             NetnsRuntime.delete(l);
         });
