@@ -17,12 +17,27 @@ public final class Main {
             Daemon.run(Path.of(args[2]), args[4]);
             System.exit(0);
         }
-        // jetcd's gRPC and Netty log through java.util.logging at INFO ("Epoll available ..."): not for the user's
-        // terminal; warnings and errors still show
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        // picocli, before it loads: no Groovy closures to look for (a class lookup that misses opens every jar on
+        // the class path: 17 ms of each start) and no converters for java.sql and java.time types, which no option
+        // of lab has (loading and linking them was another chunk of every start)
+        System.setProperty("picocli.disable.closures", "true");
+        System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
+        Path cwd = Path.of("").toAbsolutePath();
+        if (args.length == 1 && args[0].equals("--archive-warm-up")) {
+            // the launcher's class-data archive run: the fast path's classes, then the whole command model
+            lab.cli.Forward.warmUp();
+            lab.cli.Cli.warmUp(cwd); // every command's model: the archive holds the classes each one loads
+            args = new String[] {"--help"};
+        } else {
+            int forwarded = lab.cli.Forward.run(args, cwd, System.out, System.err);
+            if (forwarded != lab.cli.Forward.NOT_FORWARDED) {
+                System.out.flush();
+                System.exit(forwarded);
+            }
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = new Cli(Path.of("").toAbsolutePath(), out, err).run(args);
+        int code = new Cli(cwd, out, err).run(args);
         out.flush();
         err.flush();
         System.exit(code);

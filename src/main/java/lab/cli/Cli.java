@@ -16,9 +16,19 @@ public final class Cli {
         this.err = err;
     }
 
+    /** Builds the whole command tree once and runs every command's --help into nothing (the launcher's archive). */
+    public static void warmUp(Path workDir) {
+        lab.provider.Lab.warmUp();
+        PrintWriter none = new PrintWriter(java.io.Writer.nullWriter());
+        for (Class<?> c : LabCommand.SUBCOMMANDS) {
+            String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+            new Cli(workDir, none, none).run(name, "--help");
+        }
+    }
+
     public int run(String... args) {
-        LabCommand top = new LabCommand(workDir);
-        CommandLine cl = new CommandLine(top);
+        CommandLine cl = LabCommand.forLine(workDir, args);
+        LabCommand top = cl.getCommand();
         cl.setOut(out);
         cl.setErr(err);
         ErrorHandler handler = new ErrorHandler(top);

@@ -154,6 +154,7 @@ final class FleetCommand extends RunningLabVerb {
     @Command(name = "list-machines", description = "MACHINE IP METADATA, as fleetctl lists them.")
     int listMachines() {
         return either("list-machines", List.of(), (lab, r) -> {
+            LabFleet.awaitAgents(lab, err()::println);
             List<Map<String, String>> rows = new ArrayList<>();
             r.machines().forEach((m, ip) -> {
                 Map<String, String> row = new LinkedHashMap<>();
@@ -167,24 +168,44 @@ final class FleetCommand extends RunningLabVerb {
         });
     }
 
-    @Command(name = "list-units", description = "UNIT MACHINE ACTIVE SUB, as fleetctl lists them.")
+    @Command(name = "list-units", description = {"UNIT MACHINE ACTIVE SUB, as fleetctl lists them: one row per unit "
+            + "and machine it is loaded on (a global unit once per machine), by unit name then machine ID.",
+            "Fields: unit, machine, active, sub, load, hash."})
     int listUnits() {
         return either("list-units", List.of(), (lab, r) -> {
             Map<String, String> ips = ips(r.machines());
             Map<String, Map<String, FleetRegistry.UnitState>> states = r.states();
-            List<Map<String, String>> rows = new ArrayList<>();
-            for (Job j : r.jobs()) {
-                Map<String, String> row = new LinkedHashMap<>();
-                row.put("unit", j.name());
-                Optional<FleetRegistry.UnitState> state = j.machine() == null ? Optional.empty()
-                        : FleetRegistry.state(states, j.name(), j.machine());
-                row.put("machine", j.machine() == null ? "-" : id(j.machine()) + "/" + ips.getOrDefault(j.machine(), "?"));
-                row.put("active", state.map(FleetRegistry.UnitState::activeState).orElse(j.machine() == null
-                        ? "inactive" : "activating"));
-                row.put("sub", state.map(FleetRegistry.UnitState::subState).orElse("-"));
-                rows.add(row);
+            Map<String, Job> jobs = new java.util.HashMap<>();
+            r.jobs().forEach(j -> jobs.put(j.name(), j));
+            // fleet v1.0.0 fleetctl/list_units.go lists cAPI.UnitStates(): what agents reported, sorted by unit
+            // name then machine ID (registry/unit_state.go MUSKeys), so a global unit appears once per machine. A
+            // unit the engine placed whose agent has not reported yet is shown too, as activating or inactive.
+            java.util.TreeMap<String, java.util.TreeMap<String, Optional<FleetRegistry.UnitState>>> listed =
+                    new java.util.TreeMap<>();
+            states.forEach((unit, byMachine) -> byMachine.forEach((m, st) -> listed.computeIfAbsent(unit,
+                    k -> new java.util.TreeMap<>()).put(m, Optional.of(st))));
+            for (Job j : jobs.values()) {
+                if (j.machine() != null && !j.unit().global() && j.target() != Job.TargetState.INACTIVE) {
+                    listed.computeIfAbsent(j.name(), k -> new java.util.TreeMap<>()).putIfAbsent(j.machine(),
+                            Optional.empty());
+                }
             }
-            return print(List.of("unit", "machine", "active", "sub"), rows);
+            List<Map<String, String>> rows = new ArrayList<>();
+            listed.forEach((unit, byMachine) -> byMachine.forEach((m, st) -> {
+                Job j = jobs.get(unit);
+                Map<String, String> row = new LinkedHashMap<>();
+                row.put("unit", unit);
+                row.put("machine", id(m) + "/" + ips.getOrDefault(m, "?"));
+                row.put("active", st.map(FleetRegistry.UnitState::activeState).orElse(j != null
+                        && j.target() == Job.TargetState.LAUNCHED ? "activating" : "inactive"));
+                row.put("sub", st.map(FleetRegistry.UnitState::subState).orElse(j != null
+                        && j.target() == Job.TargetState.LAUNCHED ? "start" : "dead"));
+                row.put("load", st.isPresent() || j != null ? "loaded" : "-");
+                String hash = j == null ? "-" : j.unit().hash();
+                row.put("hash", full || hash.length() < 7 ? hash : hash.substring(0, 7));
+                rows.add(row);
+            }));
+            return print(List.of("unit", "machine", "active", "sub", "load", "hash"), rows, 4);
         });
     }
 
@@ -290,7 +311,13 @@ final class FleetCommand extends RunningLabVerb {
 
     /** Columns separated by tabs as fleetctl's tabwriter does; --fields picks and orders them. */
     private int print(List<String> columns, List<Map<String, String>> rows) {
-        List<String> cols = fields == null ? columns : Arrays.stream(fields.split(",")).map(String::trim).toList();
+        return print(columns, rows, columns.size());
+    }
+
+    /** @param shown how many of the columns show without --fields (the others only when asked for) */
+    private int print(List<String> columns, List<Map<String, String>> rows, int shown) {
+        List<String> cols = fields == null ? columns.subList(0, shown)
+                : Arrays.stream(fields.split(",")).map(String::trim).toList();
         for (String c : cols) {
             if (!columns.contains(c)) {
                 throw new BadInputException("unknown field \"" + c + "\"; this listing has " + String.join(", ",

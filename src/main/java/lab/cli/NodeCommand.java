@@ -15,7 +15,7 @@ final class NodeCommand extends RunningLabVerb {
 
     private int apply(String target, String verb, String done, BiConsumer<Lab, String> action) {
         var out = spec.commandLine().getOut();
-        Lab lab = labOptions.open(top.workDir(), out);
+        Lab lab = lab();
         String node = Targets.resolve(lab, target, new Random());
         action.accept(lab, node);
         out.println(done + " " + node + (node.equals(target) ? "" : " (" + target + ")"));

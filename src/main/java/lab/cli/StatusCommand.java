@@ -24,7 +24,7 @@ final class StatusCommand extends RunningLabVerb implements Callable<Integer> {
             throw new BadInputException("unknown --output \"" + output + "\"; use table or json");
         }
         Duration t = lab.spec.Durations.flag("--timeout", timeout);
-        ClusterStatus s = StatusProbe.probe(lab(), t);
+        ClusterStatus s = StatusProbe.probe(lab(false), t); // says when the daemon is gone
         spec.commandLine().getOut().print(output.equals("json") ? StatusReport.json(s) : StatusReport.table(s));
         return ExitCode.OK;
     }

@@ -48,6 +48,14 @@ final class UpCommand extends LabVerb implements Callable<Integer> {
                     + "to start it anyway");
         }
         long t0 = System.nanoTime();
+        java.util.Optional<Lab> revived = Lab.reviveDaemon(top.workDir(), lab.name(), out()::println);
+        if (revived.isPresent()) {
+            // its nodes ran all along: the lab is as it was, with its daemon (and so its peer links) back
+            out.printf("lab \"%s\" was up without its daemon; it is back in %s%n", lab.name(),
+                    Durations.format(Duration.ofNanos(System.nanoTime() - t0)));
+            out.print(StatusReport.table(StatusProbe.probe(revived.get(), Duration.ofMillis(800))));
+            return ExitCode.OK;
+        }
         Lab[] created = new Lab[1]; // set before the first process starts
         // Ctrl-C or SIGTERM during bring-up: take down what was started (unless --keep), say so, exit 130/143.
         try (Cancellation cancel = Cancellation.install(err(), "lab " + lab.name() + " may be left half up")) {

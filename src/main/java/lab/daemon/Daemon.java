@@ -58,8 +58,17 @@ public final class Daemon {
     }
 
     private void serve(String host) throws IOException, InterruptedException {
+        lab.cli.Forward.build(); // this daemon's build, as it starts: a jar rebuilt later is another build
         this.host = host;
         reload();
+        Path kept = root.resolve(RULES_FILE);
+        if (Files.exists(kept)) {
+            // a daemon started again on a running lab: the faults its predecessor enforced are still in force
+            rules.set(LinkRules.fromText(Files.readString(kept)));
+            if (!view.proxied()) {
+                delayProxies();
+            }
+        }
         String token = Files.readString(root.resolve(TOKEN_FILE)).trim();
         HttpServer http = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
         java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -80,6 +89,7 @@ public final class Daemon {
         context(http, token, "/rules", ex -> {
             if (ex.getRequestMethod().equals("PUT")) {
                 rules.set(LinkRules.fromText(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+                keepRules();
                 if (!view.proxied()) {
                     delayProxies();
                 }
@@ -96,7 +106,20 @@ public final class Daemon {
         });
         context(http, token, "/fleet", ex -> {
             startFleet();
-            reply(ex, "fleet runs\n");
+            reply(ex, "fleet runs\n" + fleet.progress());
+        });
+        // the fast path of commands on this lab (lab.cli.Forward): the same CLI, run here warm, only for the same build
+        context(http, token, "/cli", ex -> {
+            if (!lab.cli.Forward.accepts(java.util.Optional.ofNullable(ex.getRequestHeaders().getFirst("X-Lab-Build")),
+                    java.util.Optional.ofNullable(ex.getRequestHeaders().getFirst("X-Lab-Path")))) {
+                ex.sendResponseHeaders(409, -1);
+                ex.close();
+                return;
+            }
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream o = ex.getResponseBody()) {
+                lab.cli.Forward.serve(ex.getRequestBody(), o, System.out);
+            }
         });
         context(http, token, "/stop", ex -> {
             reply(ex, "stopping\n");
@@ -104,7 +127,14 @@ public final class Daemon {
         });
         http.start();
         if (Files.exists(root.resolve("fleet.enabled"))) {
-            startFleet(); // a daemon restarted on a lab that uses fleet
+            // a daemon started again on a lab that uses fleet: the units its predecessor's agents ran are stopped
+            // (their process groups, as recorded) so that the agents start each exactly once again
+            try (var nodes = Files.list(root.resolve("nodes"))) {
+                nodes.forEach(n -> lab.fleet.ProcessUnitRunner.killRecorded(n.resolve("units")));
+            } catch (IOException e) {
+                // no node directories: no units
+            }
+            startFleet();
         }
         DiscoveryService discovery = null;
         if (view.discovery()) {
@@ -117,6 +147,8 @@ public final class Daemon {
         Files.writeString(tmp, "{\"pid\": " + ProcessHandle.current().pid() + ", \"port\": "
                 + http.getAddress().getPort() + "}\n");
         Files.move(tmp, root.resolve("daemon.json"), StandardCopyOption.ATOMIC_MOVE);
+        warmUp(handlers);
+        watchState();
         stopped.await();
         http.stop(0);
         handlers.shutdownNow();
@@ -128,6 +160,66 @@ public final class Daemon {
         if (fleet != null) {
             fleet.close();
         }
+    }
+
+    /**
+     * Stops this daemon (its proxies, fleet's agents and their units) once its lab's state is gone for good: the
+     * folder was removed without `lab down` (rm -rf, a test's temporary folder), or a `lab down` killed the lab while
+     * this daemon was still being started. Nothing else would ever stop it. Checked every 2 s; gone twice in a row
+     * (a state being rewritten is never absent: it is replaced by a rename).
+     */
+    private void watchState() {
+        Thread t = new Thread(() -> {
+            int missing = 0;
+            while (missing < 2) {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                missing = Files.exists(root.resolve("state.json")) ? 0 : missing + 1;
+            }
+            System.out.println("the lab's state (" + root.resolve("state.json") + ") is gone: stopping");
+            stopped.countDown();
+        }, "state-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Runs one status of the lab through the fast path, a few seconds after start (not during the bring-up it would
+     * slow): the command-line model, the status probe and JSON are loaded and compiled before the first command
+     * comes, so that one is fast too.
+     */
+    private void warmUp(java.util.concurrent.ExecutorService handlers) {
+        handlers.submit(() -> {
+            try {
+                Thread.sleep(3000);
+                java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+                try (java.io.DataOutputStream d = new java.io.DataOutputStream(request)) {
+                    String[] cmd = {root.getParent().getParent().toString(), "status", "--name", view.name(),
+                            "-o", "json"};
+                    d.writeInt(cmd.length);
+                    for (String x : cmd) {
+                        d.writeUTF(x);
+                    }
+                }
+                lab.cli.Forward.serve(new java.io.ByteArrayInputStream(request.toByteArray()),
+                        java.io.OutputStream.nullOutputStream(), new java.io.PrintStream(
+                                java.io.OutputStream.nullOutputStream()));
+            } catch (Exception | LinkageError e) {
+                // warming is an optimization: a command that comes first just takes longer
+            }
+        });
+    }
+
+    /** Where the daemon keeps the rules in force, for a daemon started again after this one died. */
+    public static final String RULES_FILE = "rules.txt";
+
+    private synchronized void keepRules() throws IOException {
+        Path tmp = root.resolve(RULES_FILE + ".tmp");
+        Files.writeString(tmp, rules.get().toText());
+        Files.move(tmp, root.resolve(RULES_FILE), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Starts fleet's agents and engine (once); remembered in fleet.enabled. */

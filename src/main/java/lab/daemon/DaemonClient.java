@@ -62,9 +62,28 @@ public final class DaemonClient {
         return out;
     }
 
-    /** Makes the daemon run fleet's agents and engine (idempotent). */
-    public void fleet() {
-        call("POST", "/fleet", null);
+    /**
+     * How far the start of fleet's agents has come.
+     *
+     * @param agents the machines the daemon runs an agent for
+     * @param registered those that registered in etcd at least once
+     * @param ageMs how long ago the daemon started fleet
+     */
+    public record FleetProgress(int agents, int registered, long ageMs) {
+    }
+
+    /** Makes the daemon run fleet's agents and engine (idempotent); says how far their start has come. */
+    public FleetProgress fleet() {
+        java.util.Map<String, Long> f = new java.util.HashMap<>();
+        for (String line : new String(call("POST", "/fleet", null), java.nio.charset.StandardCharsets.UTF_8)
+                .split("\n")) {
+            String[] kv = line.split(" ");
+            if (kv.length == 2 && kv[1].matches("\\d+")) {
+                f.put(kv[0], Long.parseLong(kv[1]));
+            }
+        }
+        return new FleetProgress(f.getOrDefault("agents", 0L).intValue(), f.getOrDefault("registered", 0L).intValue(),
+                f.getOrDefault("age-ms", Long.MAX_VALUE));
     }
 
     public void stop() {

@@ -40,6 +40,15 @@ final class FleetService implements AutoCloseable {
     private final List<String> endpoints = new ArrayList<>();
     private long engineLease;
 
+    private final long startedAt = System.nanoTime();
+
+    /** "agents N", "registered R", "age-ms T": how far fleet's start has come (`lab fleet list-machines` waits). */
+    String progress() {
+        long registered = agents.stream().filter(FleetAgent::registered).count();
+        return "agents " + agents.size() + "\nregistered " + registered + "\nage-ms "
+                + (System.nanoTime() - startedAt) / 1_000_000 + "\n";
+    }
+
     FleetService(Path labRoot, DaemonView view) {
         agentTtl = view.agentTtlSeconds();
         view.members().forEach(m -> endpoints.add("http://" + m[1] + ":2379"));

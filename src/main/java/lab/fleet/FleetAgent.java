@@ -16,6 +16,10 @@ import lab.etcd.EtcdHttp;
  */
 public final class FleetAgent {
     private static final Duration CALL = Duration.ofSeconds(1);
+    /** How old the jobs an agent acts on may be (it ticks every 500 ms; agents of one member share a read). */
+    private static final Duration JOBS_AGE = Duration.ofMillis(300);
+    /** How often the lease is renewed: well within any TTL fleet allows (whole seconds). */
+    private static final long RENEW_NANOS = 1_000_000_000L;
     private final FleetMachine machine;
     private final String publicIp;
     private final String hostname;
@@ -25,6 +29,12 @@ public final class FleetAgent {
     private final Set<String> mine = new HashSet<>();
     private long lease;
     private long lastRenewed = System.nanoTime();
+    /** When the machine's key was last written (nanoTime), 0 before. */
+    private long lastWritten;
+    /** The state last reported per unit under the current lease: reported again only when it changes. */
+    private final Map<String, Boolean> published = new HashMap<>();
+    /** Set once the machine registered in etcd for the first time (a new lab's agents take a moment). */
+    private volatile boolean registered;
 
     public FleetAgent(FleetMachine machine, String publicIp, String hostname, FleetRegistry registry, long ttlSeconds,
                       UnitRunner runner) {
@@ -46,11 +56,24 @@ public final class FleetAgent {
             if (!runner.reachable()) {
                 throw new IllegalStateException("machine does not answer");
             }
-            if (lease == 0 || !EtcdHttp.leaseKeepAlive(registry.endpoint(), lease, CALL)) {
-                lease = EtcdHttp.leaseGrant(registry.endpoint(), ttlSeconds, CALL);
+            boolean fresh = false;
+            long now = System.nanoTime();
+            if (lease == 0 || now - lastRenewed >= RENEW_NANOS) {
+                if (lease == 0 || !EtcdHttp.leaseKeepAlive(registry.endpoint(), lease, CALL)) {
+                    lease = EtcdHttp.leaseGrant(registry.endpoint(), ttlSeconds, CALL);
+                    fresh = true;
+                }
+                lastRenewed = now;
             }
-            registry.register(machine, publicIp, lease);
-            lastRenewed = System.nanoTime();
+            // The machine's key lives as long as its lease: written again only under a new lease, and once per TTL
+            // in case it was deleted (a write per agent and tick made 59 agents write 118 times a second through
+            // raft, which on 2 cores slowed every command of a 60-node lab).
+            if (fresh || System.nanoTime() - lastWritten > ttlSeconds * 1_000_000_000L) {
+                registry.register(machine, publicIp, lease);
+                lastWritten = System.nanoTime();
+                published.clear(); // the unit states were under the old lease: written again below
+            }
+            registered = true;
         } catch (RuntimeException e) {
             if (System.nanoTime() - lastRenewed > ttlSeconds * 1_000_000_000L) {
                 stopAll(); // the cluster has given this machine up
@@ -59,7 +82,7 @@ public final class FleetAgent {
         }
         List<Job> jobs;
         try {
-            jobs = registry.jobs();
+            jobs = registry.recentJobs(JOBS_AGE);
         } catch (RuntimeException e) {
             return;
         }
@@ -89,10 +112,15 @@ public final class FleetAgent {
                 upNow.put(j.name(), up);
             }
         }
+        published.keySet().retainAll(mine);
         for (String u : mine) {
             boolean up = upNow.computeIfAbsent(u, runner::running);
+            if (Boolean.valueOf(up).equals(published.get(u))) {
+                continue; // reported under this lease already: the lease keeps the report
+            }
             try {
                 registry.publishState(u, machine.id(), up ? "active" : "failed", up ? "running" : "failed", lease);
+                published.put(u, up);
             } catch (RuntimeException e) {
                 return;
             }
@@ -102,6 +130,7 @@ public final class FleetAgent {
     /** Stops every unit of this machine. */
     public synchronized void stopAll() {
         runner.stopAll();
+        published.clear();
         mine.clear();
     }
 
@@ -109,5 +138,10 @@ public final class FleetAgent {
         Set<String> out = new HashSet<>();
         mine.stream().filter(runner::running).forEach(out::add);
         return out;
+    }
+
+    /** Whether this machine has registered in etcd at least once. */
+    public boolean registered() {
+        return registered;
     }
 }

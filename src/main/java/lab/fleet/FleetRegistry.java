@@ -61,6 +61,28 @@ public final class FleetRegistry {
     }
 
     /** Every job with its unit, target state and machine: two range reads, whatever the number of jobs. */
+    /** The last jobs() read through each endpoint by any registry of this process: {nanoTime, List<Job>}. */
+    private static final Map<String, Object[]> RECENT = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Object> READING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@link #jobs()} as read through this endpoint at most {@code maxAge} ago, by this or another registry of this
+     * process: the agents the daemon runs for a lab's workers all talk through the same member, and 50 of them
+     * reading and parsing every job twice a second each kept a core busy. One reads, the others wait for it.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Job> recentJobs(Duration maxAge) {
+        synchronized (READING.computeIfAbsent(endpoint, k -> new Object())) {
+            Object[] last = RECENT.get(endpoint);
+            if (last != null && System.nanoTime() - (Long) last[0] < maxAge.toNanos()) {
+                return (List<Job>) last[1];
+            }
+            List<Job> fresh = List.copyOf(jobs());
+            RECENT.put(endpoint, new Object[] {System.nanoTime(), fresh});
+            return fresh;
+        }
+    }
+
     public List<Job> jobs() {
         SortedMap<String, String> all = EtcdHttp.range(endpoint, ROOT + "job/", CALL);
         SortedMap<String, String> texts = EtcdHttp.range(endpoint, ROOT + "unit/", CALL);

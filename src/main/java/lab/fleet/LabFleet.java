@@ -1,7 +1,9 @@
 package lab.fleet;
 
 import java.util.Optional;
+import lab.daemon.DaemonClient;
 import lab.etcd.EtcdHttp;
+import lab.spec.Durations;
 import lab.machine.Machine;
 import lab.provider.SshNodeBackend;
 import lab.provider.vagrant.VagrantBackend;
@@ -33,6 +35,37 @@ public final class LabFleet {
         }
         throw new EnvironmentException("no member of lab \"" + lab.state().name() + "\" answers: fleet keeps its "
                 + "registry in etcd");
+    }
+
+    /** How long after fleet's start a listing of machines waits for agents that have not registered yet. */
+    public static final java.time.Duration AGENTS_START = java.time.Duration.ofSeconds(10);
+
+    /**
+     * Waits until every agent the daemon runs has registered its machine, while fleet is young (a new lab's first
+     * `lab fleet list-machines` printed only the header, and all 59 machines a few seconds later). Bounded by
+     * {@link #AGENTS_START} from fleet's start; says once that it waits, and what it got if the bound ran out.
+     */
+    public static void awaitAgents(Lab lab, java.util.function.Consumer<String> say) {
+        DaemonClient.FleetProgress p = lab.daemon().fleet();
+        if (p.registered() >= p.agents() || p.ageMs() >= AGENTS_START.toMillis()) {
+            return;
+        }
+        say.accept("waiting for fleet's agents to register their machines: " + p.registered() + " of " + p.agents()
+                + " so far");
+        long deadline = System.nanoTime() + (AGENTS_START.toMillis() - p.ageMs()) * 1_000_000;
+        while (p.registered() < p.agents() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            p = lab.daemon().fleet();
+        }
+        if (p.registered() < p.agents()) {
+            say.accept("only " + p.registered() + " of " + p.agents() + " agents registered within "
+                    + Durations.format(AGENTS_START) + " of fleet's start; listing those");
+        }
     }
 
     /**

@@ -22,6 +22,11 @@ public record LinkRules(Set<List<String>> cut, Map<String, List<Integer>> delays
         delays = Map.copyOf(delays);
     }
 
+    /** No fault in force. */
+    public boolean isEmpty() {
+        return cut.isEmpty() && delays.isEmpty();
+    }
+
     public boolean blocked(String from, String to) {
         return cut.contains(List.of(from, to));
     }

@@ -8,9 +8,10 @@ import java.util.Optional;
  * healthy for the cluster to accept writes.
  *
  * @param leader the node every healthy member agrees leads, or empty
+ * @param problem what is wrong with the lab itself (its daemon is gone), or empty
  */
 public record ClusterStatus(List<NodeStatus> nodes, int voters, int healthyVoters, Optional<String> leader,
-                            long term) {
+                            long term, Optional<String> problem) {
 
     public int needed() {
         return voters / 2 + 1;
@@ -23,6 +24,7 @@ public record ClusterStatus(List<NodeStatus> nodes, int voters, int healthyVoter
     /** The cluster line of `lab status`. */
     public String summary() {
         return "quorum: " + (quorum() ? "yes" : "no") + " (" + healthyVoters + "/" + voters + " healthy, " + needed()
-                + " needed), leader " + leader.orElse("none") + (term > 0 ? ", term " + term : "");
+                + " needed), leader " + leader.orElse("none") + (term > 0 ? ", term " + term : "")
+                + problem.map(p -> "; " + p).orElse("");
     }
 }

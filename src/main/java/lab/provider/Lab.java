@@ -41,6 +41,54 @@ public final class Lab {
         this.backend = backend(state.provider());
     }
 
+    /**
+     * When the lab of that name runs without its daemon (it died: SIGKILL, OOM), starts the daemon again as it was
+     * ({@link #restartDaemon()}) and returns the lab; empty when there is no such lab, or its daemon runs, or nothing
+     * of it runs (then `lab up` starts it afresh).
+     */
+    public static Optional<Lab> reviveDaemon(Path workDir, String name, Consumer<String> log) {
+        LabDir dir = new LabDir(workDir, name);
+        Optional<LabState> recorded = dir.read();
+        if (recorded.isEmpty()) {
+            return Optional.empty();
+        }
+        Lab lab = new Lab(dir, recorded.get(), log);
+        boolean nodesRun = recorded.get().provider() == ProviderKind.VAGRANT
+                || recorded.get().nodes().stream().anyMatch(n -> Processes.alive(n.pid(), n.startedAt()));
+        if (lab.daemonProblem().isEmpty() || !nodesRun) {
+            return Optional.empty();
+        }
+        lab.restartDaemon();
+        return Optional.of(lab);
+    }
+
+    /**
+     * What a lab's bring-up and state use, run once on made-up input so the launcher's class-data archive holds
+     * those classes (spec parsing, rendering, the state's JSON): a cold `lab down` spent half its time loading
+     * them.
+     */
+    public static void warmUp() {
+        try {
+            LabSpec spec = lab.spec.SpecLoader.parse("lab.yaml", "name: warm\nnodes: 3\n", lab.spec.Overrides.none())
+                    .spec();
+            LabRenderer.Rendered rendered = LabRenderer.render(spec);
+            List<NodeState> nodes = new ArrayList<>();
+            Map<String, String> userData = new HashMap<>();
+            for (NodeSpec n : spec.nodes()) {
+                NodeEtcd e = EtcdEnvReader.read(rendered.userData(n.name()), n.address(), n.name());
+                userData.put(n.name(), rendered.userData(n.name()));
+                nodes.add(new NodeState(n.name(), n.role(), n.address(), n.address(), e.kind(), 0, 0, "", false,
+                        false, "", NodeState.Process.NONE));
+            }
+            LabState s = new LabState(spec.name(), spec.provider(), spec.source(), 0,
+                    Ipv4.format(spec.subnet().hostAddress()), false, nodes, userData, 0, 0, 0);
+            LabDir.json().readValue(LabDir.json().writeValueAsBytes(s), LabState.class);
+            DaemonView.of(s).toText();
+        } catch (java.io.IOException | RuntimeException e) {
+            // only the classes mattered
+        }
+    }
+
     /** Opens a running lab; bad input (exit 2) when there is none of that name. */
     public static Lab open(Path workDir, String name, Consumer<String> log) {
         LabDir dir = new LabDir(workDir, name);
@@ -164,11 +212,63 @@ public final class Lab {
         return lab;
     }
 
+    /**
+     * What is wrong with the lab's daemon, if anything. It carries every peer link of a local lab (the members reach
+     * each other only through its proxies), a netns lab's delays, every lab's fleet and discovery: when it is gone
+     * the lab is not what its state says, so commands on it stop and say so.
+     */
+    public Optional<String> daemonProblem() {
+        LabState s = state;
+        if (s.daemonPid() == 0 || destroyed || Processes.alive(s.daemonPid(), s.daemonStartedAt())) {
+            return Optional.empty(); // running, or not started yet (a bring-up in progress)
+        }
+        String carried = switch (s.provider()) {
+            case LOCAL -> "and with it every peer link between the members";
+            case NETNS -> "and with it the lab's delays, fleet and discovery";
+            case VAGRANT -> "and with it the lab's fleet and discovery";
+        };
+        return Optional.of("lab \"" + s.name() + "\"'s daemon (pid " + s.daemonPid() + ") is gone, " + carried
+                + " (its log: " + dir.daemonLog() + "); `lab up --name " + s.name() + "` starts it again with the faults "
+                + "in force, `lab down --name " + s.name() + "` removes the lab");
+    }
+
+    /** Throws (exit 4) with {@link #daemonProblem()} when the daemon is gone. */
+    public void requireDaemon() {
+        Optional<String> problem = daemonProblem();
+        if (problem.isPresent()) {
+            throw new EnvironmentException(problem.get());
+        }
+    }
+
+    /**
+     * Starts the daemon of a lab whose nodes run without it, as it was: its proxies from the lab's view, the faults
+     * in force from the rules it kept (rules.txt), fleet's agents if the lab used fleet (the units its predecessor
+     * ran are started afresh), and on netns the members' redirects to its new delay proxies.
+     */
+    synchronized void restartDaemon() {
+        long old = state.daemonPid();
+        Processes.Started p = spawnDaemon();
+        awaitDaemon(p);
+        lab.net.LinkRules r = rules();
+        if (!r.isEmpty()) {
+            rules(r);
+        }
+        log.accept("restarted the lab's daemon (pid " + p.pid() + "; pid " + old + " had gone)"
+                + (r.isEmpty() ? "" : "; restored " + r.cut().size() + " cut link(s) and " + r.delays().size()
+                + " delay(s)"));
+    }
+
     private synchronized Processes.Started spawnDaemon() {
         if (destroyed) {
             throw new EnvironmentException("lab \"" + state.name() + "\" was taken down while this command ran");
         }
         writeToken();
+        try {
+            Files.deleteIfExists(dir.root().resolve("daemon.json")); // a dead predecessor's: not this one's port
+        } catch (java.io.IOException e) {
+            throw new EnvironmentException("cannot remove " + dir.root().resolve("daemon.json") + ": "
+                    + e.getMessage(), e);
+        }
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-cp", System.getProperty("java.class.path"),
                 "lab.Main", "daemon", "--dir", dir.root().toAbsolutePath().toString(), "--host", hostAddress());
@@ -416,7 +516,7 @@ public final class Lab {
     /** Removes whatever a recorded lab left: its processes, its network objects, its directory. */
     public static void destroy(LabDir dir, LabState s) {
         // The daemon first: its fleet agents would otherwise start units again while they are being stopped.
-        Processes.kill(s.daemonPid(), s.daemonStartedAt());
+        Processes.killAll(List.of(new long[] {s.daemonPid(), s.daemonStartedAt()}));
         backend(s.provider()).destroy(dir, s);
         // Only once everything is gone: the state is how a failed `lab down` (say, vagrant missing) is retried.
         dir.delete();

@@ -63,6 +63,7 @@ public final class StatusReport {
         out.put("needed", s.needed());
         out.put("leader", s.leader().orElse(null));
         out.put("term", s.term());
+        out.put("problem", s.problem().orElse(null));
         try {
             return LabDir.json().writeValueAsString(out) + "\n";
         } catch (JsonProcessingException e) {

@@ -129,6 +129,7 @@ final class Actions {
     /** A fault that takes the leader away starts the new-leader clock. */
     private static void faultBegins(Run run, String leader, List<String> nodes, String kind) {
         run.leaderBeforeFault = leader;
+        run.faultSeen = true;
         if (leader != null && nodes.contains(leader) && Set.of("kill", "stop", "restart", "wipe", "pause", "isolate",
                 "partition").contains(kind)) {
             run.measurements.watchNewLeader(leader, System.nanoTime());

@@ -37,6 +37,11 @@ final class Expectations {
         }
         if (a.containsKey("leader")) {
             String want = (String) a.get("leader");
+            if (want.equals("changed") && !run.faultSeen) {
+                // it compared with nobody and passed at once, whatever the cluster did
+                throw new ScenarioFailure("leader: changed compares with the leader when the last fault began, and "
+                        + "no fault came before this step");
+            }
             Optional<String> leader = s.leader();
             boolean ok = switch (want) {
                 case "any" -> leader.isPresent();

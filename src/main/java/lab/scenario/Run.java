@@ -20,6 +20,8 @@ final class Run {
     Measurements measurements;
     /** The leader when the last fault began: what {@code leader: changed} compares with. */
     String leaderBeforeFault;
+    /** Whether any fault began in this run (before one, {@code leader: changed} has nothing to compare with). */
+    volatile boolean faultSeen;
 
     /** Whether the run was cancelled (a signal): long waits inside a step end on it. */
     final java.util.function.BooleanSupplier cancelled;

@@ -185,10 +185,14 @@ public final class ScenarioRunner {
     private StepResult runStep(int index, Step step, Run run) {
         double at = run.seconds();
         try {
+            run.lab.requireDaemon(); // a step on a lab without its daemon would fail later on something else
             if (step.isExpect()) {
                 Optional<String> failure = Expectations.check(step, run);
                 if (failure.isPresent() && !step.within().isZero()) {
                     failure = retry(step, run);
+                }
+                if (failure.isPresent() && run.lab.daemonProblem().isPresent()) {
+                    failure = run.lab.daemonProblem(); // the cause, not what it caused
                 }
                 if (failure.isPresent()) {
                     String msg = failure.get() + "\n" + lab.report.StatusReport.table(run.status());
@@ -211,10 +215,10 @@ public final class ScenarioRunner {
             run.sayAt(at, did);
             return new StepResult(index, step.text(), StepResult.Status.PASSED, did, at, run.seconds() - at, "");
         } catch (ScenarioFailure | lab.spec.BadInputException | EnvironmentException | lab.etcd.EtcdException e) {
-            run.sayAt(at, (options.cancelled().getAsBoolean() ? "stopped " : "FAIL ") + step.text() + ": "
-                    + e.getMessage());
+            String why = run.lab.daemonProblem().orElse(e.getMessage()); // the daemon's death, not what it caused
+            run.sayAt(at, (options.cancelled().getAsBoolean() ? "stopped " : "FAIL ") + step.text() + ": " + why);
             return new StepResult(index, step.text(), StepResult.Status.FAILED, step.text(), at, run.seconds() - at,
-                    e.getMessage());
+                    why);
         }
     }
 
@@ -225,10 +229,11 @@ public final class ScenarioRunner {
             Awaitility.await(step.text()).atMost(step.within()).pollInterval(Duration.ofMillis(100))
                     .failFast("the run was interrupted", run.cancelled::getAsBoolean)
                     .until(() -> {
-                        last.set(Expectations.check(step, run));
-                        return last.get().isEmpty();
+                        Optional<String> gone = run.lab.daemonProblem();
+                        last.set(gone.isPresent() ? gone : Expectations.check(step, run));
+                        return last.get().isEmpty() || gone.isPresent();
                     });
-            return Optional.empty();
+            return last.get();
         } catch (ConditionTimeoutException e) {
             return last.get() == null ? Optional.of("not true within " + lab.spec.Durations.format(step.within())) : last.get().map(
                     f -> f + " (still, after " + step.within().toMillis() / 1000.0 + " s)");

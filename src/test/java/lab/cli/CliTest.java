@@ -40,7 +40,7 @@ class CliTest {
     @Test
     void everyCommandAndSubcommandAnswersHelpWithItsUsage() {
         List<List<String>> commands = new java.util.ArrayList<>();
-        collect(new picocli.CommandLine(new LabCommand(dir)), List.of(), commands);
+        collect(LabCommand.whole(dir), List.of(), commands);
         assertTrue(commands.size() > 30, "commands found: " + commands);
         for (List<String> c : commands) {
             List<String> args = new java.util.ArrayList<>(c);
@@ -52,7 +52,7 @@ class CliTest {
         }
         // every positional parameter says what it takes (lab node kill --help showed a bare TARGET)
         for (List<String> c : commands) {
-            picocli.CommandLine cl = new picocli.CommandLine(new LabCommand(dir));
+            picocli.CommandLine cl = LabCommand.whole(dir);
             for (String w : c) {
                 cl = cl.getSubcommands().get(w);
             }

@@ -116,6 +116,39 @@ class FleetCliIT {
         unitPids.forEach(p -> assertFalse(Processes.alive(p[0], p[1]), "unit process " + p[0] + " is gone"));
     }
 
+    /**
+     * A Global=true unit on a member and two workers: list-units lists it once per machine it runs on, with each
+     * machine's state, as fleetctl lists unit states (it showed one row, machine "-", inactive, while the unit ran
+     * everywhere). And the first list-machines of a new lab waits for the agents instead of printing only the
+     * header.
+     */
+    @Test
+    void aGlobalUnitIsListedOncePerMachineAndNewAgentsAreWaitedFor() throws Exception {
+        Files.writeString(dir.resolve("lab.yaml"), String.join("\n", "name: fg", "nodes: 1", "groups:",
+                "  - role: worker", "    count: 2", "    name-prefix: worker", "    metadata: role=worker", ""));
+        Files.writeString(dir.resolve("everywhere.service"), String.join("\n", "[Service]",
+                "ExecStart=/bin/sh -c 'while true; do sleep 1; done'", "[X-Fleet]", "Global=true", ""));
+        ok("up");
+        ProcessResult first = lab("fleet", "list-machines", "--no-legend");
+        assertEquals(0, first.getExitValue(), first.outputUTF8());
+        List<String> machines = first.outputUTF8().lines().filter(l -> l.contains("127.")).toList();
+        assertEquals(3, machines.size(), "every agent, on the first asking: " + first.outputUTF8());
+
+        ok("fleet", "start", "everywhere.service");
+        Awaitility.await("the unit running on all three machines").atMost(Duration.ofSeconds(20)).until(() ->
+                lab("fleet", "list-units", "--no-legend").outputUTF8().lines().filter(l -> l.contains("running"))
+                        .count() == 3);
+        String units = ok("fleet", "list-units", "--full", "--fields", "unit,machine,active,sub,load");
+        List<String> rows = units.lines().skip(1).toList();
+        assertEquals(3, rows.size(), units);
+        assertTrue(rows.stream().allMatch(r -> r.matches("everywhere\\.service\\s+[0-9a-f]{32}/127\\S+\\s+active\\s+"
+                + "running\\s+loaded")), units);
+        List<String> ids = rows.stream().map(r -> r.split("\\s+")[1].split("/")[0]).toList();
+        assertEquals(ids.stream().sorted().toList(), ids, "sorted by machine ID, as fleetctl");
+        assertEquals(3, ids.stream().distinct().count(), units);
+        assertEquals(3, ok("fleet", "list-machines", "--no-legend").lines().count());
+    }
+
     @Test
     void aBadUnitFileIsRefusedWithItsLine() throws Exception {
         Files.writeString(dir.resolve("bad.service"), "[Service]\nExecStart=/bin/true\nnonsense upon stilts\n");

@@ -69,6 +69,100 @@ class LocalCliIT {
         assertFalse(Files.exists(dir.resolve(".lab/cli")));
     }
 
+    /**
+     * The daemon carries every peer link of a local lab. SIGKILLed during a partition: status says so in its quorum
+     * line (and JSON), a fault command refuses with the way out (exit 4, nothing done), and `lab up` brings the daemon
+     * back with the partition still in force; the cluster then has its quorum again. Before, the members quietly lost
+     * each other and a scenario failed 15 s later on "observed leader none".
+     */
+    @Test
+    void aKilledDaemonIsNamedAndLabUpBringsItBackWithItsFaults() throws Exception {
+        assertEquals(0, lab("up", "--name", "dd").getExitValue());
+        ProcessResult cut = lab("net", "block", "core-01", "core-02", "--name", "dd");
+        assertEquals(0, cut.getExitValue(), cut.outputUTF8());
+        List<long[]> pids = RecordedProcesses.of(dir, "dd");
+        long[] daemon = pids.get(pids.size() - 1);
+        ProcessHandle.of(daemon[0]).orElseThrow().destroyForcibly();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> !RecordedProcesses.alive(daemon));
+
+        String gone = "lab \"dd\"'s daemon (pid " + daemon[0] + ") is gone, and with it every peer link between the "
+                + "members";
+        ProcessResult status = lab("status", "--name", "dd");
+        assertEquals(0, status.getExitValue(), status.outputUTF8());
+        String quorumLine = status.outputUTF8().lines().filter(l -> l.startsWith("quorum: ")).findFirst().orElseThrow();
+        assertTrue(quorumLine.contains(gone), status.outputUTF8());
+        assertTrue(quorumLine.contains("`lab up --name dd` starts it again"), quorumLine);
+        JsonNode json = LabDir.json().readTree(lab("status", "--name", "dd", "-o", "json").outputUTF8());
+        assertTrue(json.path("problem").asText().startsWith(gone), json.toString());
+
+        ProcessResult kill = lab("node", "kill", "core-03", "--name", "dd");
+        assertEquals(4, kill.getExitValue(), kill.outputUTF8());
+        assertTrue(kill.outputUTF8().startsWith("lab: " + gone), kill.outputUTF8());
+        assertFalse(kill.outputUTF8().contains("\tat "), kill.outputUTF8());
+        assertEquals("RUNNING", process("dd", "core-03"), "nothing was done");
+        assertTrue(RecordedProcesses.alive(pids.get(2)), "core-03 still runs");
+
+        ProcessResult up = lab("up", "--name", "dd");
+        assertEquals(0, up.getExitValue(), up.outputUTF8());
+        assertTrue(up.outputUTF8().contains("restarted the lab's daemon"), up.outputUTF8());
+        assertTrue(up.outputUTF8().contains("restored 1 cut link(s) and 0 delay(s)"), up.outputUTF8());
+        assertTrue(up.outputUTF8().contains("lab \"dd\" was up without its daemon"), up.outputUTF8());
+        // yes, with 2 or 3 healthy: a one-way cut leaves core-02 without heartbeats while core-01 leads
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() ->
+                lab("status", "--name", "dd").outputUTF8().contains("quorum: yes ("));
+        JsonNode after = LabDir.json().readTree(lab("status", "--name", "dd", "-o", "json").outputUTF8());
+        assertTrue(after.path("problem").isNull(), after.toString());
+        assertEquals("[\"core-02\"]", after.path("nodes").get(0).path("cutFrom").toString(), "the cut is still in force");
+        for (long[] member : pids.subList(0, 3)) {
+            assertTrue(RecordedProcesses.alive(member), "the members ran on throughout");
+        }
+    }
+
+    /**
+     * Commands on a running lab go to its warm daemon (lab.cli.Forward): the daemon's log shows it ran them, and
+     * what the user sees is what the command run in its own JVM (LAB_DIRECT=1) prints: the same output, errors and
+     * exit codes. Another PATH (another etcdctl) is not forwarded.
+     */
+    @Test
+    void forwardedCommandsAnswerAsTheCommandItselfWould() throws Exception {
+        assertEquals(0, lab("up", "--name", "fw").getExitValue());
+        Map<String, String> direct = Map.of("LAB_DIRECT", "1");
+        Path log = dir.resolve(".lab/fw/daemon.log");
+        List<List<String>> same = List.of(
+                List.of("etcdctl", "--name", "fw", "--", "member", "list"),
+                List.of("node", "stop", "core-09", "--name", "fw"),
+                List.of("net", "delay", "core-02", "fast", "--name", "fw"),
+                List.of("ls"),
+                List.of("node", "bogus", "--name", "fw"),
+                List.of("status", "--name", "nosuch"));
+        for (List<String> args : same) {
+            ProcessResult fast = lab(args.toArray(String[]::new));
+            ProcessResult slow = lab(direct, args.toArray(String[]::new));
+            assertEquals(slow.getExitValue(), fast.getExitValue(), args + ": " + fast.outputUTF8());
+            assertEquals(slow.outputUTF8(), fast.outputUTF8(), args.toString());
+        }
+        String served = Files.readString(log);
+        assertTrue(served.contains("cli: etcdctl --name fw -- member list -> exit 0"), served);
+        assertTrue(served.contains("cli: node stop core-09 --name fw -> exit 2"), served);
+        assertFalse(served.contains("cli: status --name nosuch"), "no lab of that name: no daemon to ask");
+
+        ProcessResult kill = lab("node", "kill", "core-03", "--name", "fw");
+        assertEquals(0, kill.getExitValue(), kill.outputUTF8());
+        assertEquals("killed core-03\n", kill.outputUTF8());
+        assertEquals("KILLED", process("fw", "core-03"), "the daemon changed the lab's state as the command would");
+        JsonNode json = LabDir.json().readTree(lab("status", "--name", "fw", "-o", "json").outputUTF8());
+        assertEquals("killed", json.path("nodes").get(2).path("process").asText(), json.toString());
+        assertEquals(0, lab("node", "start", "core-03", "--name", "fw").getExitValue());
+
+        int before = Files.readAllLines(log).size();
+        ProcessResult otherPath = lab(Map.of("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin"), "status", "--name",
+                "fw");
+        assertEquals(0, otherPath.getExitValue(), otherPath.outputUTF8());
+        assertTrue(otherPath.outputUTF8().contains("core-03"), otherPath.outputUTF8());
+        assertEquals(before, Files.readAllLines(log).size(), "another PATH: the command ran in its own JVM");
+    }
+
     @Test
     void anAddressInUseIsRefusedAndNothingIsLeftRunning() throws Exception {
         try (ServerSocket squatter = new ServerSocket()) {

@@ -151,4 +151,51 @@ class ScenarioRunnerIT {
             lab.destroy();
         }
     }
+    /**
+     * The lab's daemon (every peer link of a local lab) SIGKILLed while a step waits: the step fails at once with that
+     * cause. Before, the members quietly lost each other and the step failed when its 15 s ran out, on "observed
+     * leader none", with nothing saying the daemon was gone.
+     */
+    @Test
+    void aDaemonThatDiesFailsTheRunningStepWithThatCause() throws Exception {
+        Lab lab = Lab.create(work, SpecLoader.parse("lab.yaml", "name: gone\nnodes: 3\n", Overrides.none()).spec(),
+                null, x -> { });
+        try {
+            Readiness.awaitCluster(lab, Duration.ofSeconds(30));
+            long daemon = lab.state().daemonPid();
+            Scenario sc = ScenarioLoader.parse("gone.yaml", """
+                    name: gone
+                    use: existing
+                    steps:
+                      - expect: {quorum: true}
+                      - pause: follower
+                      - expect: {leader: changed, within: 30s}
+                      - expect: {quorum: true}
+                    """, Overrides.none());
+            StringWriter out = new StringWriter();
+            Thread killer = new Thread(() -> {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> out.toString().contains("pause core-"));
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+            });
+            killer.start();
+            ScenarioResult r = new ScenarioRunner(work, new PrintWriter(out, true), new ScenarioRunner.Options(null,
+                    false, 1, "gone", null, work.resolve(".lab/runs"))).run(sc);
+            killer.join();
+            assertEquals(ScenarioResult.Verdict.FAIL, r.verdict(), out.toString());
+            StepResult failed = r.steps().get(2);
+            assertEquals(StepResult.Status.FAILED, failed.status(), out.toString());
+            assertTrue(failed.message().startsWith("lab \"gone\"'s daemon (pid " + daemon + ") is gone, and with it "
+                    + "every peer link between the members"), failed.message());
+            assertTrue(failed.seconds() < 10, "failed when the daemon died, not when its 30 s ran out: "
+                    + failed.seconds() + " s");
+            assertEquals(StepResult.Status.SKIPPED, r.steps().get(3).status(), out.toString());
+        } finally {
+            lab.destroy();
+        }
+    }
 }
