@@ -27,7 +27,7 @@ final class Actions {
         String leader = run.status().leader().orElse(null);
         switch (step.kind()) {
             case "kill", "stop", "start", "restart", "wipe", "pause", "resume" -> {
-                List<String> nodes = run.resolveFault(step.kind(), step.arg("target"));
+                List<String> nodes = run.resolveFault(step);
                 bind(step, run, nodes);
                 faultBegins(run, leader, nodes, step.kind());
                 if (step.kind().equals("start") || step.kind().equals("resume")) {
@@ -52,7 +52,7 @@ final class Actions {
                 return FleetSteps.act(step.kind(), units, java.nio.file.Path.of((String) step.args().get("dir")), lab);
             }
             case "isolate" -> {
-                String n = run.resolveOne(step.arg("target"));
+                String n = run.pinnedOne(step).orElseGet(() -> run.resolveOne(step.arg("target")));
                 bind(step, run, List.of(n));
                 faultBegins(run, leader, List.of(n), "isolate");
                 Network.isolate(lab, n);

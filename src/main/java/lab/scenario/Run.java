@@ -51,6 +51,7 @@ final class Run {
     synchronized void sayAt(double at, String what) {
         out.printf("  t+%6.2fs  %s%n", at, what);
         out.flush();
+        echo.accept(String.format("t+%6.2fs  %s", at, what));
     }
 
     double seconds() {
@@ -74,11 +75,21 @@ final class Run {
      * the survivors elected another). Other selectors, and undos no fault precedes, resolve as they read.
      */
     List<String> resolveFault(String kind, String selector) {
+        return resolveFault(kind, selector, null);
+    }
+
+    /** As {@link #resolveFault(String, String)}, for a step the trainer's preview may have pinned. */
+    List<String> resolveFault(Step step) {
+        return resolveFault(step.kind(), step.arg("target"), pinned.remove(step));
+    }
+
+    private List<String> resolveFault(String kind, String selector, List<String> pin) {
         String undoKey = kind + ":" + selector;
         if (ROLES.contains(selector) && taken.containsKey(undoKey)) {
-            return taken.remove(undoKey);
+            List<String> undone = taken.remove(undoKey);
+            return pin != null ? pin : undone;
         }
-        List<String> nodes = resolve(selector);
+        List<String> nodes = pin != null ? pin : resolve(selector);
         if (ROLES.contains(selector)) {
             switch (kind) {
                 case "pause" -> taken.put("resume:" + selector, nodes);
@@ -87,6 +98,38 @@ final class Run {
             }
         }
         return nodes;
+    }
+
+    /** Nodes the trainer's preview named for a step, which the step then hits (by identity of the step). */
+    private final Map<Step, List<String>> pinned = new java.util.IdentityHashMap<>();
+
+    /**
+     * Resolves the step's target now, as the step would, and pins it: `lab run --step` names the nodes before the
+     * trainer presses Enter, and the step hits those, even if the roles changed meanwhile (it announced core-03 as
+     * the follower and then killed core-02, which had become the follower while the trainer talked).
+     */
+    List<String> pin(Step step) {
+        String selector = step.arg("target");
+        String undoKey = step.kind() + ":" + selector;
+        List<String> nodes = ROLES.contains(selector) && taken.containsKey(undoKey) ? taken.get(undoKey)
+                : step.kind().equals("isolate") ? List.of(resolveOne(selector)) : resolve(selector);
+        pinned.put(step, nodes);
+        return nodes;
+    }
+
+    /** The one node pinned for a step, if the preview pinned one. */
+    java.util.Optional<String> pinnedOne(Step step) {
+        List<String> p = pinned.remove(step);
+        return p == null || p.size() != 1 ? java.util.Optional.empty() : java.util.Optional.of(p.get(0));
+    }
+
+    /** Where the run's timeline also goes (the lab's page); set by the runner. */
+    java.util.function.Consumer<String> echo = line -> { };
+    /** Told when the run waits for the trainer (true, with what comes next) and when it goes on (false). */
+    java.util.function.BiConsumer<String, Boolean> stepWait = (text, waiting) -> { };
+
+    void onStep(String text, boolean waiting) {
+        stepWait.accept(text, waiting);
     }
 
     List<String> resolve(String selector) {
