@@ -19,7 +19,8 @@ public final class LabCommand implements Runnable {
     /** Every subcommand, in the order help lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(InitCommand.class, ValidateCommand.class, RenderCommand.class,
             UpCommand.class, StatusCommand.class, NodeCommand.class, MemberCommand.class, NetCommand.class,
-            EtcdctlCommand.class, SshCommand.class, FleetCommand.class, LsCommand.class, DownCommand.class,
+            EtcdctlCommand.class, SshCommand.class, FleetCommand.class, UiCommand.class, LsCommand.class,
+            DownCommand.class,
             DoctorCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class, RunsCommand.class,
             InstallCommand.class, CompletionCommand.class, HelpCommand.class);
     /** Commands that walk the whole command tree: they get it whole. */

@@ -121,6 +121,8 @@ public final class Daemon {
                 lab.cli.Forward.serve(ex.getRequestBody(), o, System.out);
             }
         });
+        // the live page (lab ui): made on its first request, so a daemon no page asks for loads none of it
+        registerUi(http, token);
         context(http, token, "/stop", ex -> {
             reply(ex, "stopping\n");
             stopped.countDown();
@@ -159,6 +161,25 @@ public final class Daemon {
         delayProxies.values().forEach(PeerProxy::close);
         if (fleet != null) {
             fleet.close();
+        }
+    }
+
+    private volatile UiServer ui;
+
+    private synchronized UiServer ui() throws IOException {
+        if (ui == null) {
+            ui = new UiServer(root, view.name(), rules::get);
+        }
+        return ui;
+    }
+
+    /** The page's paths, each handing over to the page's server (made on first use). */
+    private void registerUi(HttpServer http, String token) {
+        for (String path : UiServer.PAGE_PATHS) {
+            http.createContext(path, ex -> ui().handle(path, ex));
+        }
+        for (String path : UiServer.CONTROL_PATHS) {
+            context(http, token, path, ex -> ui().handle(path, ex));
         }
     }
 

@@ -90,6 +90,17 @@ public final class DaemonClient {
         call("POST", "/stop", null);
     }
 
+    /** POSTs text to one of the daemon's control paths; its answer. */
+    public String post(String path, String body) {
+        return new String(call("POST", path, body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** GETs one of the daemon's control paths. */
+    public String get(String path) {
+        return new String(call("GET", path, null), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private byte[] call(String method, String path, byte[] body) {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();

@@ -270,7 +270,10 @@ public final class Lab {
                     + e.getMessage(), e);
         }
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-cp", System.getProperty("java.class.path"),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                // a small heap to start from: the JVM's default (1/64 of the machine's memory) let an open page's
+                // garbage grow the daemon by 89 MiB before the first collection (docs/benchmarks.md)
+                "-Xms24m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "lab.Main", "daemon", "--dir", dir.root().toAbsolutePath().toString(), "--host", hostAddress());
         Processes.Started p = Processes.start(cmd, Map.of(), dir.daemonLog());
         mutate(s -> s.withDaemon(p.pid(), p.startedAt(), 0));

@@ -83,6 +83,19 @@ public final class ScenarioRunner {
                     Measurements.PROBE_TIMEOUT.toMillis());
         }
         Run run = new Run(lab, new Random(options.seed()), out, options.cancelled());
+        PageLink page = PageLink.of(lab);
+        page.line("scenario " + sc.name() + (sc.description() == null || sc.description().isBlank() ? ""
+                : ": " + sc.description().strip()));
+        run.echo = page::line;
+        run.stepWait = page::step;
+        try {
+            return run(sc, lab, run, page, t0);
+        } finally {
+            page.close();
+        }
+    }
+
+    private ScenarioResult run(Scenario sc, Lab lab, Run run, PageLink page, long t0) {
         if (!sc.useExisting()) {
             run.say("lab " + lab.state().name() + " up: " + run.status().summary());
         }
@@ -107,7 +120,7 @@ public final class ScenarioRunner {
                     continue;
                 }
                 if (options.stepMode()) {
-                    Trainer.explain(step, run, out, options.input());
+                    Trainer.explain(step, run, out, options.input(), page::advanced);
                 }
                 StepResult r;
                 double at = run.seconds();
@@ -179,6 +192,7 @@ public final class ScenarioRunner {
                 artifacts != null ? artifacts : report != null ? report.history() : null, error, report,
                 Measurements.PROBE_TIMEOUT.toMillis());
         out.println("  " + result.verdict() + " " + sc.name() + String.format(" in %.1f s", result.seconds()));
+        page.line(result.verdict() + " " + sc.name() + String.format(" in %.1f s", result.seconds()));
         return result;
     }
 
