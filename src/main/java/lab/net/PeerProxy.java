@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -249,10 +248,16 @@ public final class PeerProxy implements Closeable {
         return false;
     }
 
-    /** Copies one direction, holding each chunk back by the delay in force for either end when it was read. */
+    /**
+     * Copies one direction, holding each chunk back by the delay in force for either end when it was read. The delay
+     * is latency, not a limit on throughput: chunks keep being read while earlier ones wait, and a deliverer thread
+     * (made when the first delayed chunk arrives) writes each at its due time, in order, as a slow link would. Holding
+     * the reader instead would deliver one chunk per delay, and raft's heartbeats every 100 ms behind a 300 ms delay
+     * would queue without end.
+     */
     private void pump(Socket from, Socket to, Link link, boolean fromMember) {
         byte[] buf = new byte[32 * 1024];
-        AtomicReference<Long> lastDue = new AtomicReference<>(0L);
+        Deliverer late = null;
         try (InputStream i = from.getInputStream(); OutputStream o = to.getOutputStream()) {
             int n;
             while ((n = i.read(buf)) >= 0) {
@@ -260,23 +265,97 @@ public final class PeerProxy implements Closeable {
                     serving = true; // it answers: lookups need no probe
                 }
                 long delayNanos = delayNanos(link);
-                if (delayNanos > 0) {
-                    // Deliver no earlier than read time + delay, and never before the previous chunk (TCP order).
-                    long due = Math.max(lastDue.get(), System.nanoTime() + delayNanos);
-                    lastDue.set(due);
-                    long wait;
-                    while ((wait = due - System.nanoTime()) > 0) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                if (delayNanos > 0 || (late != null && late.busy())) {
+                    if (late == null) {
+                        late = new Deliverer(o, link, Thread.currentThread().getName() + "-late");
                     }
+                    // never before an earlier chunk (TCP keeps order), even once the delay is lifted
+                    late.add(java.util.Arrays.copyOf(buf, n), System.nanoTime() + delayNanos);
+                } else {
+                    o.write(buf, 0, n);
+                    o.flush();
                 }
-                o.write(buf, 0, n);
-                o.flush();
+            }
+            if (late != null) {
+                late.drain(); // what was read before the end still arrives, then the end
             }
         } catch (IOException e) {
             // either side closed: the other pump and the link go too
         } finally {
+            if (late != null) {
+                late.stop();
+            }
             link.close();
             links.remove(link);
+        }
+    }
+
+    /** Writes delayed chunks at their due times, in the order they were read. */
+    private static final class Deliverer {
+        private record Chunk(byte[] data, long due) {
+        }
+
+        private static final Chunk END = new Chunk(new byte[0], 0);
+        private final java.util.concurrent.LinkedBlockingQueue<Chunk> queue =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger pending =
+                new java.util.concurrent.atomic.AtomicInteger();
+        private final Thread thread;
+        private long lastDue;
+
+        Deliverer(OutputStream out, Link link, String name) {
+            thread = new Thread(() -> deliver(out, link), name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        boolean busy() {
+            return pending.get() > 0;
+        }
+
+        void add(byte[] data, long due) {
+            lastDue = Math.max(lastDue, due);
+            pending.incrementAndGet();
+            queue.add(new Chunk(data, lastDue));
+        }
+
+        /** Waits until everything queued was written (or the link broke). */
+        void drain() {
+            queue.add(END);
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void stop() {
+            thread.interrupt();
+        }
+
+        private void deliver(OutputStream out, Link link) {
+            try {
+                while (true) {
+                    Chunk c = queue.take();
+                    if (c == END) {
+                        return;
+                    }
+                    long wait;
+                    while ((wait = c.due() - System.nanoTime()) > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        if (Thread.interrupted()) {
+                            return;
+                        }
+                    }
+                    out.write(c.data());
+                    out.flush();
+                    pending.decrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                // the link is going
+            } catch (IOException e) {
+                link.close(); // the far side is gone: so is the link
+            }
         }
     }
 

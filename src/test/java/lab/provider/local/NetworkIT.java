@@ -122,6 +122,31 @@ class NetworkIT extends LocalLabTest {
         assertTrue(healed < 400);
     }
 
+    /**
+     * A delay is latency, not a throughput limit: a write through a leader 300 ms away from both followers takes two
+     * delayed hops (its append out, their acknowledgements back), about 600 ms, however many heartbeats share the
+     * links meanwhile. (The proxy once held its reader while a chunk waited, and each hop took 300 to 600 ms.)
+     */
+    @Test
+    void aDelayIsLatencyAndNotALimitOnThroughput() {
+        Lab lab = labs.up("latency", 3);
+        String leader = LocalLabIT.status(lab).leader().orElseThrow();
+        String url = lab.node(leader).clientUrl();
+        Network.delay(lab, leader, "300ms");
+        long[] ms = new long[7];
+        for (int i = 0; i < ms.length; i++) {
+            long t = System.nanoTime();
+            EtcdHttp.put(url, "/lat", "v" + i, Duration.ofSeconds(5));
+            ms[i] = (System.nanoTime() - t) / 1_000_000;
+        }
+        long[] sorted = ms.clone();
+        java.util.Arrays.sort(sorted);
+        assertTrue(sorted[3] >= 550 && sorted[3] < 800, "writes through the delayed leader took (ms) "
+                + java.util.Arrays.toString(ms) + "; two 300 ms hops are about 600");
+        assertEquals(leader, LocalLabIT.status(lab).leader().orElseThrow(), "a 300 ms delay deposes no leader");
+        Network.heal(lab);
+    }
+
     private static long timeRead(String url) {
         long t = System.nanoTime();
         assertEquals("v", EtcdHttp.get(url, "/d", Duration.ofSeconds(5)).orElseThrow());
