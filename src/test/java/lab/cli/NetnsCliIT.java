@@ -83,6 +83,8 @@ class NetnsCliIT {
         assertEquals(4, clash.getExitValue(), clash.outputUTF8());
         assertTrue(clash.outputUTF8().contains("subnet 10.77.22.0/24 collides with this machine's route"),
                 clash.outputUTF8());
+        assertTrue(clash.outputUTF8().contains("the bridge of the netns lab \"ns1\" in " + dir.toAbsolutePath()
+                + " (`cd " + dir.toAbsolutePath() + " && lab down --name ns1` removes it)"), clash.outputUTF8());
         assertFalse(clash.outputUTF8().contains("Exception"), clash.outputUTF8());
         assertEquals(before, namespaces(), "the refused lab created no namespace");
         assertFalse(Files.exists(dir.resolve(".lab/ns2")));

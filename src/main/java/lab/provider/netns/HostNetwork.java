@@ -42,8 +42,7 @@ public final class HostNetwork {
         collision(subnet).ifPresent(route -> {
             throw new EnvironmentException("lab \"" + labName + "\": subnet " + subnet + " collides with this "
                     + "machine's route `" + route + "`; the netns provider routes the whole subnet to the lab's "
-                    + "bridge. Pick a free subnet (subnet: in lab.yaml, or --subnet), or `lab ls` to find the lab "
-                    + "that holds it");
+                    + "bridge. " + holder(route) + "Pick a free subnet (subnet: in lab.yaml, or --subnet)");
         });
         if (readFirstLine(Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables")).equals("1")
                 && run("iptables", "-w", "-S", "FORWARD").stdout().contains("-P FORWARD DROP")) {
@@ -51,6 +50,26 @@ public final class HostNetwork {
                     + "iptables (br_netfilter), so the lab's nodes could not reach each other. Allow the lab subnet "
                     + "(iptables -I FORWARD -s " + subnet + " -d " + subnet + " -j ACCEPT) or unload br_netfilter");
         }
+    }
+
+    /**
+     * Names the lab whose bridge holds the route, from /run/lab/<id>/lab-root (written at bring-up), with the
+     * command that takes it down; a lab killed before its teardown (a killed test run) leaves its bridge behind.
+     */
+    static String holder(String route) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bdev lb-([0-9a-f]{6})\\b").matcher(route);
+        if (!m.find()) {
+            return "";
+        }
+        Path owner = NetnsRuntime.BASE.resolve(m.group(1)).resolve("lab-root");
+        String labRoot = readFirstLine(owner);
+        if (labRoot.isEmpty()) {
+            return "It is a lab's bridge (lb-" + m.group(1) + "); `lab ls` in that lab's folder finds it. ";
+        }
+        Path dir = Path.of(labRoot);
+        Path work = dir.getParent() == null ? dir : dir.getParent().getParent();
+        return "It is the bridge of the netns lab \"" + dir.getFileName() + "\" in " + work + " (`cd " + work
+                + " && lab down --name " + dir.getFileName() + "` removes it). ";
     }
 
     /** The first host route that overlaps the subnet, ignoring the default route. */

@@ -60,6 +60,9 @@ public final class NetnsBackend extends SshNodeBackend {
         NetnsLayout layout = NetnsLayout.fresh(root, s.hostSpecAddress(), subnet.prefix());
         layout.write(root);
         NetnsRuntime.create(layout);
+        // Who holds the bridge: read when another lab's subnet collides with it (HostNetwork.check).
+        NetnsRuntime.write(NetnsRuntime.root(layout).resolve("lab-root"), root.toAbsolutePath().normalize() + "\n",
+                "rw-r--r--");
         host.createBridge(layout);
         Sshd.clientKeys(root, s.name(), NetnsRuntime.root(layout));
         for (NodeState n : s.nodes()) {
