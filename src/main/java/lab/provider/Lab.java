@@ -101,6 +101,17 @@ public final class Lab {
         return state;
     }
 
+    /**
+     * Re-reads the recorded state. A long-lived Lab (the Java API's) must see what other processes and other Lab
+     * objects of the same lab did meanwhile (a scenario run, the CLI, the page): the processes they started have
+     * pids this object never saw, and a status or a teardown from a stale state would call them crashed or miss them.
+     */
+    public synchronized void refresh() {
+        if (!destroyed) {
+            dir.read().ifPresent(s -> state = s);
+        }
+    }
+
     public LabDir dir() {
         return dir;
     }
