@@ -96,8 +96,7 @@ class LabExtensionIT {
     /** A failing test (run through the JUnit engine here): its lab's status, member list and logs on disk. */
     @Test
     @Order(5)
-    void aFailedTestLeavesItsLabOnDisk() throws Exception {
-        Path reports = Files.createTempDirectory("lab-reports");
+    void aFailedTestLeavesItsLabOnDisk(@org.junit.jupiter.api.io.TempDir Path reports) throws Exception {
         System.setProperty("lab.reports", reports.toString());
         try {
             Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(FailingSample.class))
