@@ -31,6 +31,7 @@ public final class RegisterClient implements AutoCloseable {
     private final Client client;
     private final KV kv;
     private final Duration timeout;
+    private final io.etcd.jetcd.options.GetOption readOption;
 
     /** What one operation came to. {@code known} false: it may or may not have taken effect. */
     public record Outcome(boolean known, boolean ok, Optional<String> value, boolean succeeded) {
@@ -44,17 +45,29 @@ public final class RegisterClient implements AutoCloseable {
     }
 
     public RegisterClient(List<String> endpoints, Duration timeout) {
+        this(endpoints, timeout, false);
+    }
+
+    /**
+     * @param serializable reads served from the answering member's own state, without asking the leader (etcd's
+     *     {@code --consistency=s}): fast and available in a minority, and possibly stale
+     */
+    public RegisterClient(List<String> endpoints, Duration timeout, boolean serializable) {
         // No retries inside jetcd: a retried write would be two attempts under one recorded operation.
         this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).retryMaxAttempts(0)
                 .connectTimeout(Duration.ofSeconds(1)).build();
         this.kv = client.getKVClient();
         this.timeout = timeout;
+        this.readOption = io.etcd.jetcd.options.GetOption.builder().withSerializable(serializable).build();
     }
 
-    /** A linearizable read: the register's value, or empty when absent. A failed read changed nothing. */
+    /**
+     * A read (linearizable unless this client was made serializable): the register's value, or empty when absent.
+     * A failed read changed nothing.
+     */
     public Outcome read(String key) {
         try {
-            GetResponse r = kv.get(bytes(key)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            GetResponse r = kv.get(bytes(key), readOption).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Optional<String> v = r.getKvs().isEmpty() ? Optional.empty()
                     : Optional.of(r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8));
             return new Outcome(true, true, v, true);

@@ -72,6 +72,15 @@ public final class DataChecks {
      * nobody wrote, or nothing after a write was acknowledged.
      */
     public static CheckResult noStaleReads(List<Op> ops) {
+        return noStaleReads(ops, p -> "");
+    }
+
+    /**
+     * As {@link #noStaleReads(List)}, naming the member each stale read came through.
+     *
+     * @param via the member a process's client is pinned to ("" when it is spread over every member)
+     */
+    public static CheckResult noStaleReads(List<Op> ops, java.util.function.IntFunction<String> via) {
         List<String> problems = new ArrayList<>();
         Map<String, List<Op>> writers = writersByKey(ops);
         Map<String, Op> byValue = new HashMap<>();
@@ -100,12 +109,18 @@ public final class DataChecks {
             } else {
                 ws.stream().filter(w -> w != source && acknowledged(w) && w.call() > source.ret()
                         && w.ret() < r.call()).findFirst().ifPresent(w -> problems.add(r.key() + ": stale read at "
-                        + ms(r.call()) + ": saw \"" + seen + "\" although " + describe(w) + " replaced it (invoked "
+                        + ms(r.call()) + through(via, r) + ": saw \"" + seen + "\" although " + describe(w)
+                        + " replaced it (invoked "
                         + ms(w.call()) + ", after that value's write completed at " + ms(source.ret())
                         + "; completed " + ms(w.ret()) + ")"));
             }
         }
         return result(problems, reads, writers.size());
+    }
+
+    private static String through(java.util.function.IntFunction<String> via, Op r) {
+        String m = via.apply(r.process());
+        return m.isEmpty() ? " (process " + r.process() + ")" : " through " + m + " (process " + r.process() + ")";
     }
 
     private static CheckResult result(List<String> problems, int operations, int keys) {

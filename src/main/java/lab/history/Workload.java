@@ -23,7 +23,10 @@ import lab.etcd.RegisterClient;
 public final class Workload implements AutoCloseable {
     public static final String PREFIX = "/lab/workload/";
     private final WorkloadSpec spec;
-    private final RegisterClient client;
+    /** The client each workload client uses, by client index; the final reads' client (linearizable, every member). */
+    private final List<RegisterClient> perClient;
+    private final List<String> via;
+    private final RegisterClient finals;
     private final List<Op> ops = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicInteger ids = new AtomicInteger();
@@ -33,9 +36,32 @@ public final class Workload implements AutoCloseable {
     private final long t0 = System.nanoTime();
     private CountDownLatch done;
 
+    /** {@code spec.clients()} clients sharing one jetcd client over every member, which also makes the final reads. */
     public Workload(WorkloadSpec spec, RegisterClient client) {
+        this(spec, java.util.Collections.nCopies(spec.clients(), client), java.util.Collections.nCopies(spec.clients(),
+                ""), client);
+    }
+
+    /**
+     * @param perClient the jetcd client of each workload client (pinned to one member, or shared)
+     * @param via the member each workload client is pinned to ("" when spread over every member)
+     * @param finals a linearizable client over every member for the final reads
+     */
+    public Workload(WorkloadSpec spec, List<RegisterClient> perClient, List<String> via, RegisterClient finals) {
         this.spec = spec;
-        this.client = client;
+        this.perClient = List.copyOf(perClient);
+        this.via = List.copyOf(via);
+        this.finals = finals;
+    }
+
+    /** @return how many clients run */
+    public int clients() {
+        return perClient.size();
+    }
+
+    /** @return the member a process's client is pinned to, or "" when it is spread over every member */
+    public String via(int process) {
+        return via.get(process % via.size());
     }
 
     public static String key(int i) {
@@ -49,12 +75,15 @@ public final class Workload implements AutoCloseable {
      */
     public void start(long seed) {
         long give = System.nanoTime() + 10_000_000_000L;
-        while (!client.read(key(0)).ok() && System.nanoTime() < give) {
-            LockSupport.parkNanos(50_000_000L);
+        for (RegisterClient client : new java.util.LinkedHashSet<>(perClient)) {
+            while (!client.read(key(0)).ok() && System.nanoTime() < give) {
+                LockSupport.parkNanos(50_000_000L);
+            }
         }
-        done = new CountDownLatch(spec.clients());
-        long intervalNanos = (long) (1e9 * spec.clients() / spec.rate());
-        for (int c = 0; c < spec.clients(); c++) {
+        int n = perClient.size();
+        done = new CountDownLatch(n);
+        long intervalNanos = (long) (1e9 * n / spec.rate());
+        for (int c = 0; c < n; c++) {
             int client0 = c;
             Random random = new Random(seed * 31 + c);
             Thread t = new Thread(() -> {
@@ -71,6 +100,7 @@ public final class Workload implements AutoCloseable {
     }
 
     private void loop(int c, Random random, long intervalNanos) {
+        RegisterClient client = perClient.get(c);
         int process = c;
         int seq = 0;
         long next = System.nanoTime();
@@ -79,15 +109,15 @@ public final class Workload implements AutoCloseable {
             int pick = random.nextInt(spec.total());
             boolean known;
             if (pick < spec.read()) {
-                known = read(process, key);
+                known = read(client, process, key);
             } else if (pick < spec.read() + spec.write()) {
-                known = write(process, key, c + "-" + (++seq));
+                known = write(client, process, key, c + "-" + (++seq));
             } else {
                 String from = random.nextInt(4) == 0 ? null : lastWritten.get(key);
-                known = cas(process, key, from, c + "-" + (++seq));
+                known = cas(client, process, key, from, c + "-" + (++seq));
             }
             if (!known) {
-                process += spec.clients();
+                process += perClient.size(); // a new process of the same client (and member)
             }
             next += intervalNanos;
             long wait = next - System.nanoTime();
@@ -99,7 +129,7 @@ public final class Workload implements AutoCloseable {
         }
     }
 
-    private boolean read(int process, String key) {
+    private boolean read(RegisterClient client, int process, String key) {
         long call = now();
         RegisterClient.Outcome o = client.read(key);
         long ret = now();
@@ -112,7 +142,7 @@ public final class Workload implements AutoCloseable {
         return true;
     }
 
-    private boolean write(int process, String key, String value) {
+    private boolean write(RegisterClient client, int process, String key, String value) {
         long call = now();
         RegisterClient.Outcome o = client.write(key, value);
         long ret = o.known() ? now() : Long.MAX_VALUE;
@@ -124,7 +154,7 @@ public final class Workload implements AutoCloseable {
         return o.known();
     }
 
-    private boolean cas(int process, String key, String from, String to) {
+    private boolean cas(RegisterClient client, int process, String key, String from, String to) {
         long call = now();
         RegisterClient.Outcome o = client.cas(key, from, to);
         long ret = o.known() ? now() : Long.MAX_VALUE;
@@ -159,7 +189,7 @@ public final class Workload implements AutoCloseable {
     public Map<String, Optional<String>> finalReads() {
         Map<String, Optional<String>> out = new HashMap<>();
         for (int i = 0; i < spec.keys(); i++) {
-            RegisterClient.Outcome o = client.read(key(i));
+            RegisterClient.Outcome o = finals.read(key(i));
             if (!o.ok()) {
                 throw new lab.spec.EnvironmentException("the final read of " + key(i) + " failed: the cluster "
                         + "did not answer a linearizable read after the scenario");
@@ -176,6 +206,8 @@ public final class Workload implements AutoCloseable {
     @Override
     public void close() {
         stop.set(true);
-        client.close();
+        java.util.Set<RegisterClient> all = new java.util.LinkedHashSet<>(perClient);
+        all.add(finals);
+        all.forEach(RegisterClient::close);
     }
 }

@@ -118,10 +118,12 @@ public final class ScenarioLoader {
             return k;
         }).orElse("never");
         lab.history.WorkloadSpec workload = WorkloadBlock.read(top).orElse(null);
-        List<String> checks = WorkloadBlock.checks(top, workload != null, file);
+        List<String> checks = new ArrayList<>(WorkloadBlock.checks(top, workload != null, file));
+        List<String> expectFail = WorkloadBlock.expectFail(top, workload != null, file);
+        expectFail.stream().filter(c -> !checks.contains(c)).forEach(checks::add);
         top.finish();
         problems.throwIfErrors();
-        return new Scenario(name, description, file, lab, existing, steps, heal, keep, workload, checks);
+        return new Scenario(name, description, file, lab, existing, steps, heal, keep, workload, checks, expectFail);
     }
 
     /** The lab a scenario gets: run-<file name>, made a valid lab name (lowercase, '-', at most 32). */

@@ -63,8 +63,36 @@ final class WorkloadBlock {
                 x.problems().error(w.valuePos("mix"), "a mix of reads only writes nothing to check");
             }
         }
+        boolean serializable = w.string("reads").map(x -> {
+            if (!x.equals("linearizable") && !x.equals("serializable")) {
+                w.problems().error(w.valuePos("reads"), "reads: takes linearizable (through the leader's read index, "
+                        + "the default) or serializable (from the answering member's own state: may be stale)");
+            }
+            return x.equals("serializable");
+        }).orElse(false);
+        int perMember = w.integer("clients-per-member", 1, 16).orElse(0);
+        if (perMember > 0 && w.has("clients")) {
+            w.problems().error(w.keyPos("clients-per-member"), "give clients: (spread over every member) or "
+                    + "clients-per-member: (pinned to each member), not both");
+        }
         w.finish();
-        return Optional.of(new WorkloadSpec(clients, rate, keys, read, write, cas));
+        return Optional.of(new WorkloadSpec(clients, rate, keys, read, write, cas, serializable, perMember));
+    }
+
+    /**
+     * {@code expect-fail: [no-stale-reads]}: checks the scenario expects to find an anomaly, for scenarios that show
+     * one (serializable reads in a minority). They run whether or not {@code checks:} names them.
+     */
+    static List<String> expectFail(YamlMap top, boolean hasWorkload, String file) {
+        if (!top.has("expect-fail")) {
+            return List.of();
+        }
+        List<String> out = names(top, "expect-fail", file);
+        if (!hasWorkload) {
+            top.problems().error(top.keyPos("expect-fail"), "expect-fail: names checks of a workload's history: add "
+                    + "a workload: block");
+        }
+        return out;
     }
 
     static List<String> checks(YamlMap top, boolean hasWorkload, String file) {
@@ -72,19 +100,25 @@ final class WorkloadBlock {
         if (!top.has("checks")) {
             return hasWorkload ? DEFAULT_CHECKS : List.of();
         }
+        List<String> out = names(top, "checks", file);
+        if (!hasWorkload && top.has("checks")) {
+            problems.error(top.keyPos("checks"), "checks: judge the history a workload records: add a workload: "
+                    + "block, like workload: {clients: 4, rate: 100/s, keys: 8}");
+        }
+        return out;
+    }
+
+    /** The check names listed under key, each known one once; an unknown one is an error with its position. */
+    private static List<String> names(YamlMap top, String key, String file) {
         List<String> out = new ArrayList<>();
-        for (Node n : top.list("checks")) {
+        for (Node n : top.list(key)) {
             String c = n instanceof ScalarNode s ? s.getValue() : "";
             if (!CHECKS.contains(c)) {
-                problems.error(YamlText.pos(file, n), "unknown check \"" + c + "\"" + Suggest.closest(c, CHECKS)
+                top.problems().error(YamlText.pos(file, n), "unknown check \"" + c + "\"" + Suggest.closest(c, CHECKS)
                         .map(s -> "; did you mean \"" + s + "\"?").orElse("; checks are " + String.join(", ", CHECKS)));
             } else if (!out.contains(c)) {
                 out.add(c);
             }
-        }
-        if (!hasWorkload && top.has("checks")) {
-            problems.error(top.keyPos("checks"), "checks: judge the history a workload records: add a workload: "
-                    + "block, like workload: {clients: 4, rate: 100/s, keys: 8}");
         }
         return out;
     }

@@ -36,10 +36,32 @@ final class WorkloadRun {
     }
 
     static WorkloadRun start(Scenario sc, Lab lab, long seed, Run run) {
-        Workload w = new Workload(sc.workload(), new RegisterClient(lab.state().members().stream()
-                .map(NodeState::clientUrl).toList(), OP_TIMEOUT));
+        lab.history.WorkloadSpec spec = sc.workload();
+        List<NodeState> members = lab.state().members().stream().filter(n -> !n.learner()).toList();
+        List<String> every = members.stream().map(NodeState::clientUrl).toList();
+        RegisterClient finals = new RegisterClient(every, OP_TIMEOUT);
+        List<RegisterClient> perClient = new java.util.ArrayList<>();
+        List<String> via = new java.util.ArrayList<>();
+        if (spec.clientsPerMember() > 0) {
+            // client c is pinned to member c % members: the clients of a member are spread over the run's indices
+            List<RegisterClient> pinned = members.stream().map(n -> new RegisterClient(List.of(n.clientUrl()),
+                    OP_TIMEOUT, spec.serializable())).toList();
+            for (int c = 0; c < spec.clientsOn(members.size()); c++) {
+                perClient.add(pinned.get(c % members.size()));
+                via.add(members.get(c % members.size()).name());
+            }
+        } else {
+            RegisterClient shared = spec.serializable() ? new RegisterClient(every, OP_TIMEOUT, true) : finals;
+            for (int c = 0; c < spec.clients(); c++) {
+                perClient.add(shared);
+                via.add("");
+            }
+        }
+        Workload w = new Workload(spec, perClient, via, finals);
         w.start(seed);
-        run.say("workload: " + sc.workload() + "; checks: " + String.join(", ", sc.checks()));
+        run.say("workload: " + spec + "; checks: " + String.join(", ", sc.checks())
+                + (sc.expectFail().isEmpty() ? "" : "; expected to find an anomaly: "
+                + String.join(", ", sc.expectFail())));
         return new WorkloadRun(sc, w);
     }
 
@@ -73,7 +95,7 @@ final class WorkloadRun {
                 // each client waits for an answer before its next operation: fewer, slower answers, fewer operations
                 run.say(String.format("warning: the workload reached %.0f%% of its rate (%d clients waiting for "
                         + "answers); add clients, or read its checks as covering %.0f operations a second",
-                        100 * achieved / requested, sc.workload().clients(), achieved));
+                        100 * achieved / requested, workload.clients(), achieved));
             }
             Map<String, CheckResult> verdicts = new LinkedHashMap<>();
             Map<String, String> summary = new LinkedHashMap<>();
@@ -81,10 +103,29 @@ final class WorkloadRun {
                 double at = run.seconds();
                 CheckResult r = switch (check) {
                     case "linearizable" -> Linearizability.checkPerKey(ops, new RegisterModel(), BUDGET);
-                    case "no-stale-reads" -> DataChecks.noStaleReads(ops);
+                    case "no-stale-reads" -> DataChecks.noStaleReads(ops, workload::via);
                     default -> finals == null ? null : DataChecks.noLostWrites(ops, finals);
                 };
                 String text = "check " + check;
+                if (r != null && sc.expectFail().contains(check)) {
+                    // expect-fail: the scenario shows an anomaly; finding it is the pass, a clean history the failure
+                    boolean found = r.verdict() == Verdict.FAIL;
+                    verdicts.put(check, r);
+                    summary.put(check, found ? "FOUND" : r.verdict() == Verdict.PASS ? "FAIL" : r.verdict().name());
+                    // the first counterexample in the timeline; all of them in history.html
+                    List<String> ex = r.explanation();
+                    String detail = found ? ": " + ex.get(0) + (ex.size() > 1 ? " ... " + ex.get(ex.size() - 1)
+                            + " (all of it in history.html)" : "")
+                            : r.verdict() == Verdict.PASS ? ": no anomaly in " + r.operations() + " operations"
+                            : ": " + String.join("; ", r.explanation());
+                    text += " (expected to fail)";
+                    run.say((found ? "ok   " : r.verdict() == Verdict.PASS ? "FAIL " : r.verdict() + " ") + text
+                            + (found ? ": found, as expected" : "") + detail);
+                    results.add(new StepResult(results.size() + 1, text, found ? StepResult.Status.PASSED
+                            : StepResult.Status.FAILED, text, at, run.seconds() - at, found ? ""
+                            : "expected the check to find an anomaly" + detail));
+                    continue;
+                }
                 if (r == null) {
                     summary.put(check, "SKIPPED");
                     run.say("skip " + text + ": " + noFinal);

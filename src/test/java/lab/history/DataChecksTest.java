@@ -70,6 +70,14 @@ class DataChecksTest {
     }
 
     @Test
+    void aStaleReadNamesTheMemberItCameThrough() {
+        CheckResult r = DataChecks.noStaleReads(List.of(write(0, 1, 2, "a"), write(0, 3, 4, "b"),
+                read(4, 5, 6, "a")), p -> p % 3 == 1 ? "core-02" : "core-01");
+        assertTrue(r.explanation().get(0).startsWith("k: stale read at 0.000 s through core-02 (process 4): saw "
+                + "\"a\""), r.explanation().toString());
+    }
+
+    @Test
     void readingNothingAfterAnAcknowledgedWriteFails() {
         assertEquals(Verdict.FAIL, DataChecks.noStaleReads(List.of(write(0, 1, 2, "a"), read(1, 3, 4, null)))
                 .verdict());

@@ -98,7 +98,19 @@ class ScenarioFormatTest {
                 Arguments.of("reads only", "workload: {mix: {read: 100}}\nsteps:\n  - kill: leader\n", "1:17",
                         "a mix of reads only writes nothing to check"),
                 Arguments.of("unknown workload key", "workload: {client: 4}\nsteps:\n  - kill: leader\n", "1:12",
-                        "unknown key \"client\" in workload; did you mean \"clients\"?"));
+                        "unknown key \"client\" in workload; did you mean \"clients\"?"),
+                Arguments.of("bad reads", "workload: {reads: stale}\nsteps:\n  - kill: leader\n", "1:19",
+                        "reads: takes linearizable (through the leader's read index, the default) or serializable "
+                                + "(from the answering member's own state: may be stale)"),
+                Arguments.of("clients twice", "workload: {clients: 4, clients-per-member: 2}\nsteps:\n  - kill: "
+                        + "leader\n", "1:24", "give clients: (spread over every member) or clients-per-member: "
+                        + "(pinned to each member), not both"),
+                Arguments.of("unknown expected failure", "workload: {clients: 2}\nexpect-fail: [no-stale-read]\n"
+                        + "steps:\n  - kill: leader\n", "2:15", "unknown check \"no-stale-read\"; did you mean "
+                        + "\"no-stale-reads\"?"),
+                Arguments.of("expect-fail without a workload", "expect-fail: [linearizable]\nsteps:\n  - kill: "
+                        + "leader\n", "1:1", "expect-fail: names checks of a workload's history: add a workload: "
+                        + "block"));
     }
 
     @Test

@@ -31,6 +31,46 @@ class ScenarioRunnerIT {
     Path work;
 
     /**
+     * Serializable reads through an isolated follower, on real etcd: the stale-read check fails on the history the
+     * clients recorded (no fabricated operation), names the isolated member as the one the stale reads came through,
+     * and the scenario, which expects that anomaly, passes. The same schedule with linearizable reads finds none, so
+     * the scenario fails with "expected the check to find an anomaly": the anomaly is the serializable reads', not
+     * the checker's.
+     */
+    @Test
+    void serializableReadsThroughAnIsolatedMemberAreCaughtAsStale() {
+        String yaml = """
+                name: %s
+                lab: {nodes: 3}
+                workload: {clients-per-member: 2, rate: 60/s, keys: 2, reads: %s, mix: {read: 70, write: 30}}
+                expect-fail: [no-stale-reads]
+                steps:
+                  - isolate: follower
+                    as: cut
+                  - sleep: 2s
+                  - heal:
+                  - expect: {healthy: 3, within: 30s}
+                """;
+        StringWriter out = new StringWriter();
+        ScenarioResult stale = new ScenarioRunner(work, new PrintWriter(out, true), new ScenarioRunner.Options(null,
+                false, 1, "lab", null, work.resolve(".lab/runs"))).run(ScenarioLoader.parse("stale.yaml",
+                yaml.formatted("stale", "serializable"), Overrides.none()));
+        assertEquals(ScenarioResult.Verdict.PASS, stale.verdict(), out.toString());
+        assertEquals("FOUND", stale.workload().checks().get("no-stale-reads"), out.toString());
+        String cut = out.toString().replaceAll("(?s).*isolate (core-0\\d).*", "$1");
+        assertTrue(out.toString().matches("(?s).*stale read at [0-9.]+ s through " + cut + " \\(process \\d+\\).*"),
+                "the counterexample names the isolated member " + cut + ":\n" + out);
+
+        StringWriter out2 = new StringWriter();
+        ScenarioResult clean = new ScenarioRunner(work, new PrintWriter(out2, true), new ScenarioRunner.Options(null,
+                false, 1, "lab", null, work.resolve(".lab/runs"))).run(ScenarioLoader.parse("clean.yaml",
+                yaml.formatted("clean", "linearizable"), Overrides.none()));
+        assertEquals(ScenarioResult.Verdict.FAIL, clean.verdict(), out2.toString());
+        assertTrue(out2.toString().contains("FAIL check no-stale-reads (expected to fail): no anomaly in"),
+                out2.toString());
+    }
+
+    /**
      * A step that throws what no step should (an error of lab's own, here a step kind the actions do not know)
      * in the middle of a run with a workload: the scenario is an ERROR with the message, its clients and probe stop,
      * its artifacts are written, and its lab goes, every process of it. Before, the exception left the runner,
