@@ -21,7 +21,7 @@ public final class LabCommand implements Runnable {
             UpCommand.class, StatusCommand.class, NodeCommand.class, MemberCommand.class, NetCommand.class,
             EtcdctlCommand.class, SshCommand.class, FleetCommand.class, UiCommand.class, LsCommand.class,
             DownCommand.class,
-            DoctorCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class, RunsCommand.class,
+            DoctorCommand.class, RunCommand.class, ChaosCommand.class, CheckCommand.class, DemoCommand.class, RunsCommand.class,
             InstallCommand.class, CompletionCommand.class, HelpCommand.class);
     /** Commands that walk the whole command tree: they get it whole. */
     private static final Set<String> WHOLE_TREE = Set.of("help", "completion");

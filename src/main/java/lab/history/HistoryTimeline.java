@@ -12,15 +12,35 @@ import java.util.TreeMap;
 public final class HistoryTimeline {
     private static final int WIDTH = 1400;
     private static final int LANE = 18;
-    private static final int LEFT = 70;
+    private static final int LEFT = 110;
 
     private HistoryTimeline() {
     }
 
+    /**
+     * A fault while it held, in the history's time (nanoseconds since the workload started).
+     *
+     * @param label what it was, like "kill core-02"
+     */
+    public record Band(String label, long from, long to) {
+    }
+
     public static String html(String title, List<Op> ops, Map<String, CheckResult> verdicts) {
+        return html(title, ops, verdicts, List.of(), p -> "");
+    }
+
+    /**
+     * @param bands the faults, drawn as shaded bands across every lane, named at the top
+     * @param via the member a process's client was pinned to ("" when spread), shown by its lane
+     */
+    public static String html(String title, List<Op> ops, Map<String, CheckResult> verdicts, List<Band> bands,
+                              java.util.function.IntFunction<String> via) {
         long end = 1;
         for (Op op : ops) {
             end = Math.max(end, op.pending() ? op.call() : op.ret());
+        }
+        for (Band band : bands) {
+            end = Math.max(end, band.to());
         }
         end += end / 50 + 1;
         TreeMap<Integer, Integer> lanes = new TreeMap<>();
@@ -29,7 +49,8 @@ public final class HistoryTimeline {
         for (Map.Entry<Integer, Integer> e : lanes.entrySet()) {
             e.setValue(lane++);
         }
-        int height = 30 + lanes.size() * LANE;
+        int top = bands.isEmpty() ? 0 : 14 + 12 * Math.min(4, bands.size());
+        int height = 30 + top + lanes.size() * LANE;
         StringBuilder b = new StringBuilder();
         b.append("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>\n<style>body{font:13px sans-serif;margin:16px} .PASS{color:#176117} "
@@ -46,7 +67,8 @@ public final class HistoryTimeline {
             b.append("</li>\n");
         });
         b.append("</ul>\n<p>").append(ops.size()).append(" operations; blue read, green write, purple cas, orange: "
-                + "outcome unknown (open to the end), grey: cas that did not apply. Time in seconds since the "
+                + "outcome unknown (open to the end), grey: cas that did not apply" + (bands.isEmpty() ? ""
+                : "; shaded: a fault while it held (" + bands.size() + ")") + ". Time in seconds since the "
                 + "workload started; hover a bar for details.</p>\n");
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH + LEFT + 20).append("\" height=\"")
                 .append(height).append("\">\n");
@@ -55,9 +77,20 @@ public final class HistoryTimeline {
             b.append(String.format("<line x1=\"%.1f\" y1=\"12\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>"
                     + "<text x=\"%.1f\" y=\"10\" font-size=\"10\">%ds</text>%n", x, x, height, x - 4, s));
         }
+        int n = 0;
+        for (Band band : bands) {
+            double x = LEFT + (double) Math.max(0, band.from()) / end * WIDTH;
+            double w = Math.max(2, (double) (band.to() - Math.max(0, band.from())) / end * WIDTH);
+            b.append(String.format("<rect x=\"%.1f\" y=\"12\" width=\"%.1f\" height=\"%d\" fill=\"#d03030\" "
+                    + "fill-opacity=\"0.10\"><title>%s, %.3f-%.3f s</title></rect>%n", x, w, height - 12,
+                    esc(band.label()), band.from() / 1e9, band.to() / 1e9));
+            b.append(String.format("<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"#a01010\">%s</text>%n",
+                    x + 2, 24 + 12 * (n++ % 4), esc(band.label())));
+        }
         for (Map.Entry<Integer, Integer> e : lanes.entrySet()) {
-            b.append(String.format("<text x=\"2\" y=\"%d\" font-size=\"11\">process %d</text>%n",
-                    26 + e.getValue() * LANE, e.getKey()));
+            String m = via.apply(e.getKey());
+            b.append(String.format("<text x=\"2\" y=\"%d\" font-size=\"11\">process %d%s</text>%n",
+                    26 + top + e.getValue() * LANE, e.getKey(), m.isEmpty() ? "" : " " + esc(m)));
         }
         RegisterModel model = new RegisterModel();
         for (Op op : ops) {
@@ -65,7 +98,7 @@ public final class HistoryTimeline {
             long to = op.pending() ? end : op.ret();
             double x = LEFT + (double) op.call() / end * WIDTH;
             double w = Math.max(1.5, (double) (to - op.call()) / end * WIDTH);
-            int y = 15 + lanes.get(op.process()) * LANE;
+            int y = 15 + top + lanes.get(op.process()) * LANE;
             String colour = op.pending() ? "#f0a030" : switch (in.f()) {
                 case "read" -> "#4a7fd0";
                 case "write" -> "#3a9a4a";

@@ -54,6 +54,11 @@ public final class Workload implements AutoCloseable {
         this.finals = finals;
     }
 
+    /** @return the System.nanoTime the history's times count from */
+    public long origin() {
+        return t0;
+    }
+
     /** @return how many clients run */
     public int clients() {
         return perClient.size();

@@ -40,7 +40,7 @@ public final class ScenarioLoader {
     static final Set<String> ACTIONS = Set.of("kill", "stop", "start", "restart", "wipe", "pause", "resume",
             "isolate", "partition", "block", "delay", "heal", "add-member", "remove-member", "promote",
             "replace-member", "put", "get", "delete", "exec", "sleep", "rolling", "pause-for-demo", "expect",
-            "fleet-start", "fleet-stop", "fleet-destroy");
+            "fleet-start", "fleet-stop", "fleet-destroy", "nemesis");
     static final Set<String> EXPECTATIONS = Set.of("quorum", "leader", "members", "healthy", "learners", "key",
             "prefix", "converged", "writable", "within", "units", "units-apart", "global-unit", "units-on-live-machines",
             "units-not-on");
@@ -102,8 +102,16 @@ public final class ScenarioLoader {
         for (Node item : top.list("steps")) {
             reader.read(item).ifPresent(steps::add);
         }
+        if (top.has("nemesis")) {
+            // a top-level nemesis: runs after the steps (which may be none), as a step of its own
+            Nemesis.Spec spec = Nemesis.read(YamlMap.of(file, "nemesis", top.node("nemesis").orElse(null), problems),
+                    file);
+            steps.add(new Step("nemesis", Map.of("spec", spec), null, Duration.ZERO, top.keyPos("nemesis"),
+                    "nemesis: " + spec.text()));
+        }
         if (steps.isEmpty() && !problems.hasErrors()) {
-            problems.error(top.keyPos("steps"), "a scenario needs steps:, a list of actions and expectations");
+            problems.error(top.keyPos("steps"), "a scenario needs steps:, a list of actions and expectations (or a "
+                    + "nemesis:)");
         }
         boolean heal = top.string("finally").map(f -> {
             if (!f.equals("heal") && !f.equals("none")) {
@@ -198,7 +206,8 @@ public final class ScenarioLoader {
             if (as != null) {
                 bound.add(as);
             }
-            String text = action + (value instanceof ScalarNode s && !s.getValue().isEmpty() ? ": " + s.getValue()
+            String text = action.equals("nemesis") ? "nemesis: " + ((Nemesis.Spec) args.get("spec")).text()
+                    : action + (value instanceof ScalarNode s && !s.getValue().isEmpty() ? ": " + s.getValue()
                     : args.isEmpty() ? "" : " " + show(args));
             return Optional.of(new Step(action, args, as, within, actionPos, text));
         }

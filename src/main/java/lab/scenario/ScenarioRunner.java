@@ -125,7 +125,10 @@ public final class ScenarioRunner {
                 StepResult r;
                 double at = run.seconds();
                 try {
-                    r = runStep(i + 1, step, run);
+                    r = step.kind().equals("nemesis")
+                            ? Nemesis.run(i + 1, step, run, results, (index, s) -> runStep(index, s, run),
+                                    options.seed())
+                            : runStep(i + 1, step, run);
                 } catch (RuntimeException e) {
                     // not the cluster's doing: lab's own error, the scenario's ERROR; the rest is not run
                     error = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -38,6 +38,7 @@ final class StepArgs {
         }
         switch (action) {
             case "heal" -> { }
+            case "nemesis" -> args.put("spec", Nemesis.read(YamlMap.of(file, "nemesis", value, problems), file));
             case "fleet-start", "fleet-stop", "fleet-destroy" -> {
                 List<String> units = new ArrayList<>();
                 for (Node n : ScenarioLoader.StepReader.items(value)) {

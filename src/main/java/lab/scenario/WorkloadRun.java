@@ -146,11 +146,44 @@ final class WorkloadRun {
             Path dir = runsDir.resolve(id);
             ScenarioRunner.writeQuietly(dir.resolve("history.json"), HistoryJson.write(ops));
             ScenarioRunner.writeQuietly(dir.resolve("history.html"), HistoryTimeline.html("scenario " + sc.name(),
-                    ops, verdicts));
+                    ops, verdicts, bands(results, run), workload::via));
             run.say("history: " + dir.resolve("history.json") + ", timeline " + dir.resolve("history.html"));
             return new WorkloadReport(ops.size() - unknown, unknown, workload.failedReads(), summary, dir.toString(),
                     requested, achieved);
         }
+    }
+
+    private static final java.util.Set<String> FAULTS = java.util.Set.of("kill", "stop", "pause", "restart", "wipe",
+            "isolate", "partition", "block", "delay", "replace-member");
+    private static final java.util.Set<String> UNDOS = java.util.Set.of("start", "resume", "heal:");
+
+    /**
+     * Each fault step of the run (the scenario's own and a nemesis's) as a band from its start to the next step that
+     * undoes a fault (start, resume, heal), or to its own end when nothing does (restart, replace-member).
+     */
+    private List<HistoryTimeline.Band> bands(List<StepResult> results, Run run) {
+        List<HistoryTimeline.Band> out = new java.util.ArrayList<>();
+        long origin = workload.origin();
+        for (int i = 0; i < results.size(); i++) {
+            StepResult r = results.get(i);
+            String verb = r.did().split(" ", 2)[0];
+            if (r.isCheck() || r.status() != StepResult.Status.PASSED || !FAULTS.contains(verb)) {
+                continue;
+            }
+            double to = r.at() + r.seconds();
+            if (!verb.equals("restart") && !verb.equals("replace-member")) {
+                to = run.seconds();
+                for (int j = i + 1; j < results.size(); j++) {
+                    if (UNDOS.contains(results.get(j).did().split(" ", 2)[0])) {
+                        to = results.get(j).at();
+                        break;
+                    }
+                }
+            }
+            out.add(new HistoryTimeline.Band(r.did(), run.t0 + (long) (r.at() * 1e9) - origin,
+                    run.t0 + (long) (to * 1e9) - origin));
+        }
+        return out;
     }
 
     /** Stops the clients without checking anything (the run ended before its steps did). */

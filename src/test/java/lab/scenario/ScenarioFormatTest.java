@@ -108,6 +108,12 @@ class ScenarioFormatTest {
                 Arguments.of("unknown expected failure", "workload: {clients: 2}\nexpect-fail: [no-stale-read]\n"
                         + "steps:\n  - kill: leader\n", "2:15", "unknown check \"no-stale-read\"; did you mean "
                         + "\"no-stale-reads\"?"),
+                Arguments.of("unknown fault", "nemesis: {faults: [kil]}\n", "1:20",
+                        "unknown fault \"kil\"; did you mean \"kill\"?"),
+                Arguments.of("bad interval", "nemesis: {interval: 6s-2s}\n", "1:21", "interval: takes a duration or a "
+                        + "range like 2s-6s (the first no larger than the second), got \"6s-2s\""),
+                Arguments.of("bad max-down", "nemesis: {max-down: majority}\n", "1:21", "max-down: takes minority "
+                        + "(faults keep a quorum, the default) or any (faults may take out a majority)"),
                 Arguments.of("expect-fail without a workload", "expect-fail: [linearizable]\nsteps:\n  - kill: "
                         + "leader\n", "1:1", "expect-fail: names checks of a workload's history: add a workload: "
                         + "block"));
