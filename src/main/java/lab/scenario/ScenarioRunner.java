@@ -174,6 +174,15 @@ public final class ScenarioRunner {
         if (m != null) {
             out.println("  " + m.summary());
         }
+        if (report != null && m != null) {
+            // one line a person reads first: what ran, what broke, what the checks said
+            long faults = results.stream().filter(r -> !r.isCheck() && r.status() == StepResult.Status.PASSED
+                    && WorkloadRun.isFault(r.did())).count();
+            out.println(String.format("  summary: %d operations (%d unknown), %d fault(s), %.2f s unavailable, %s",
+                    report.ok() + report.unknown(), report.unknown(), faults, m.outages().stream()
+                            .mapToDouble(x -> x[1]).sum(), String.join(", ", report.checks().entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue()).toList())));
+        }
         ScenarioResult.Verdict verdict = interrupted ? ScenarioResult.Verdict.INTERRUPTED
                 : error != null ? ScenarioResult.Verdict.ERROR
                 : stepsFailed || checksFailed ? ScenarioResult.Verdict.FAIL

@@ -155,6 +155,11 @@ final class WorkloadRun {
 
     private static final java.util.Set<String> FAULTS = java.util.Set.of("kill", "stop", "pause", "restart", "wipe",
             "isolate", "partition", "block", "delay", "replace-member");
+    /** @param did a step's "did" ("kill core-02 (leader)") @return whether that step made a fault */
+    static boolean isFault(String did) {
+        return FAULTS.contains(did.split(" ", 2)[0]);
+    }
+
     private static final java.util.Set<String> UNDOS = java.util.Set.of("start", "resume", "heal:");
 
     /**

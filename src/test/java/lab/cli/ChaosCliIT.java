@@ -52,6 +52,8 @@ class ChaosCliIT {
         assertTrue(out.matches("(?s).*ok   check linearizable.*ok   check no-lost-writes.*ok   check no-stale-reads.*"),
                 out);
         assertTrue(out.matches("(?s).*nemesis: \\d+ fault\\(s\\) in .*"), out);
+        assertTrue(out.matches("(?s).*summary: \\d+ operations \\(\\d+ unknown\\), [1-9]\\d* fault\\(s\\), [0-9.]+ s "
+                + "unavailable, linearizable PASS, no-lost-writes PASS, no-stale-reads PASS.*"), out);
         List<String> one = faults(dir.resolve("one.json"));
         assertFalse(one.isEmpty(), out);
         assertTrue(Files.readString(dir.resolve(".lab/chaos/chaos-11.yaml")).contains("nemesis: {faults: [kill, "
