@@ -57,6 +57,14 @@ public class ChaosBench {
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("chaos-bench-");
+        try {
+            bench(work, args);
+        } finally {
+            removeTree(work);
+        }
+    }
+
+    static void bench(Path work, String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("long")) {
             String d = args.length > 1 ? args[1] : "10m";
             Outcome o = chaos(work, "long.json", "--duration", d, "--seed", "1000", "--nodes", "3");
@@ -102,7 +110,16 @@ public class ChaosBench {
                 same ? "identical" : "DIFFERENT");
         System.out.printf("%d of %d runs failed%n", failed + (again.exit() == 0 ? 0 : 1), 2 * n + 1);
         if (failed > 0 || !same || again.exit() != 0) {
-            System.exit(1);
+            throw new IllegalStateException("chaos runs failed or the seed did not repeat");
+        }
+    }
+
+    /** Removes the benchmark's work folder (its labs are down by then). */
+    static void removeTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
         }
     }
 }

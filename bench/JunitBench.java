@@ -79,6 +79,7 @@ public class JunitBench {
             } catch (Exception ignored) {
                 // already down
             }
+            removeTree(work);
         }
         long e = median(ext);
         long u = median(up);
@@ -127,5 +128,14 @@ public class JunitBench {
         long[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Removes the benchmark's work folder (its labs are down by then). */
+    static void removeTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
     }
 }

@@ -160,6 +160,9 @@ public class UiBench {
                 browser.quit();
             }
             lab(dir, "down", "--name", "uib");
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
