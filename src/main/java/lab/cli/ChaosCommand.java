@@ -147,13 +147,7 @@ final class ChaosCommand extends LabVerb implements Callable<Integer> {
     }
 
     private static void range(String flag, String value, List<String> problems) {
-        String[] parts = value.split("-", -1);
-        boolean ok = parts.length <= 2 && java.util.Arrays.stream(parts).allMatch(p -> Durations.parse(p.trim())
-                .isPresent());
-        if (ok && parts.length == 2) {
-            ok = Durations.parse(parts[0].trim()).get().compareTo(Durations.parse(parts[1].trim()).get()) <= 0;
-        }
-        if (!ok) {
+        if (lab.scenario.Nemesis.range(value).isEmpty()) {
             problems.add(flag + " takes a duration or a range like 2s-6s (the first no larger than the second), got \""
                     + value + "\"");
         }

@@ -36,12 +36,6 @@ public final class Workload implements AutoCloseable {
     private final long t0 = System.nanoTime();
     private CountDownLatch done;
 
-    /** {@code spec.clients()} clients sharing one jetcd client over every member, which also makes the final reads. */
-    public Workload(WorkloadSpec spec, RegisterClient client) {
-        this(spec, java.util.Collections.nCopies(spec.clients(), client), java.util.Collections.nCopies(spec.clients(),
-                ""), client);
-    }
-
     /**
      * @param perClient the jetcd client of each workload client (pinned to one member, or shared)
      * @param via the member each workload client is pinned to ("" when spread over every member)

@@ -15,11 +15,7 @@ import lab.provider.ClusterStatus;
 import lab.provider.NodeState;
 import lab.spec.Durations;
 import lab.spec.Pos;
-import lab.spec.Suggest;
 import lab.spec.YamlMap;
-import lab.spec.YamlText;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Seeded random faults, as Jepsen's nemesis and etcd's robustness tests inject them: every {@code interval} a fault
@@ -76,16 +72,7 @@ public final class Nemesis {
     static Spec read(YamlMap m, String file) {
         List<String> faults = new ArrayList<>();
         if (m.has("faults")) {
-            for (Node n : m.list("faults")) {
-                String f = n instanceof ScalarNode s ? s.getValue() : "";
-                if (!FAULTS.contains(f)) {
-                    m.problems().error(YamlText.pos(file, n), "unknown fault \"" + f + "\"" + Suggest.closest(f, FAULTS)
-                            .map(s -> "; did you mean \"" + s + "\"?").orElse("; faults are " + String.join(", ",
-                                    FAULTS)));
-                } else if (!faults.contains(f)) {
-                    faults.add(f);
-                }
-            }
+            faults.addAll(WorkloadBlock.names(m, "faults", file, FAULTS, "fault"));
             if (faults.isEmpty() && !m.problems().hasErrors()) {
                 m.problems().error(m.valuePos("faults"), "faults: needs at least one of " + String.join(", ", FAULTS));
             }
@@ -114,16 +101,32 @@ public final class Nemesis {
         if (v.isEmpty()) {
             return new Duration[] {dMin, dMax};
         }
-        Matcher x = RANGE.matcher(v.get());
-        Optional<Duration> a = x.matches() ? Durations.parse(x.group(1)) : Optional.empty();
-        Optional<Duration> b = x.matches() && x.group(2) != null ? Durations.parse(x.group(2)) : a;
-        if (a.isEmpty() || b.isEmpty() || a.get().isNegative() || b.get().compareTo(a.get()) < 0
-                || (key.equals("duration") && a.get().isZero())) {
+        Optional<Duration[]> r = range(v.get()).filter(x -> !key.equals("duration") || !x[0].isZero());
+        if (r.isEmpty()) {
             m.problems().error(m.valuePos(key), key + ": takes a duration or a range like 2s-6s (the first no "
                     + "larger than the second), got \"" + v.get() + "\"");
             return new Duration[] {dMin, dMax};
         }
-        return new Duration[] {a.get(), b.get()};
+        return r.get();
+    }
+
+    /**
+     * A duration or a range of them, as {@code interval:} and {@code lab chaos --interval} take it.
+     *
+     * @param text "2s-6s" or "3s"
+     * @return the two ends (equal for one duration), or empty when malformed or the first is the larger
+     */
+    public static Optional<Duration[]> range(String text) {
+        Matcher x = RANGE.matcher(text);
+        if (!x.matches()) {
+            return Optional.empty();
+        }
+        Optional<Duration> a = Durations.parse(x.group(1));
+        Optional<Duration> b = x.group(2) != null ? Durations.parse(x.group(2)) : a;
+        if (a.isEmpty() || b.isEmpty() || a.get().isNegative() || b.get().compareTo(a.get()) < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Duration[] {a.get(), b.get()});
     }
 
     /** One drawn fault: the step that makes it, the step that undoes it (null: none), and how long it is held. */

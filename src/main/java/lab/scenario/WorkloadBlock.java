@@ -87,7 +87,7 @@ final class WorkloadBlock {
         if (!top.has("expect-fail")) {
             return List.of();
         }
-        List<String> out = names(top, "expect-fail", file);
+        List<String> out = names(top, "expect-fail", file, CHECKS, "check");
         if (!hasWorkload) {
             top.problems().error(top.keyPos("expect-fail"), "expect-fail: names checks of a workload's history: add "
                     + "a workload: block");
@@ -100,7 +100,7 @@ final class WorkloadBlock {
         if (!top.has("checks")) {
             return hasWorkload ? DEFAULT_CHECKS : List.of();
         }
-        List<String> out = names(top, "checks", file);
+        List<String> out = names(top, "checks", file, CHECKS, "check");
         if (!hasWorkload && top.has("checks")) {
             problems.error(top.keyPos("checks"), "checks: judge the history a workload records: add a workload: "
                     + "block, like workload: {clients: 4, rate: 100/s, keys: 8}");
@@ -108,14 +108,18 @@ final class WorkloadBlock {
         return out;
     }
 
-    /** The check names listed under key, each known one once; an unknown one is an error with its position. */
-    private static List<String> names(YamlMap top, String key, String file) {
+    /**
+     * The names listed under key, each known one once; an unknown one is an error at its position with the nearest
+     * known name (checks here, a nemesis's faults).
+     */
+    static List<String> names(YamlMap top, String key, String file, List<String> known, String noun) {
         List<String> out = new ArrayList<>();
         for (Node n : top.list(key)) {
             String c = n instanceof ScalarNode s ? s.getValue() : "";
-            if (!CHECKS.contains(c)) {
-                top.problems().error(YamlText.pos(file, n), "unknown check \"" + c + "\"" + Suggest.closest(c, CHECKS)
-                        .map(s -> "; did you mean \"" + s + "\"?").orElse("; checks are " + String.join(", ", CHECKS)));
+            if (!known.contains(c)) {
+                top.problems().error(YamlText.pos(file, n), "unknown " + noun + " \"" + c + "\"" + Suggest.closest(c,
+                        known).map(s -> "; did you mean \"" + s + "\"?").orElse("; " + noun + "s are "
+                        + String.join(", ", known)));
             } else if (!out.contains(c)) {
                 out.add(c);
             }

@@ -143,6 +143,39 @@ class LabExtensionIT {
         assertEquals(3, cluster.awaitHealthy(WAIT).healthy(), "closing an attached handle leaves the lab up");
     }
 
+    /** @KeepFaults: the next test finds the member the first one killed still killed (run through the engine). */
+    @Test
+    @Order(7)
+    void keepFaultsLeavesTheFaultsForTheNextTest() {
+        Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(KeptSample.class)).execute()
+                .testEvents();
+        tests.assertStatistics(s -> s.succeeded(2));
+        assertEquals("killed", KeptSample.seen, "the fault of the @KeepFaults test was not undone");
+    }
+
+    /** Not run by itself: the test above runs it through the engine. */
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class KeptSample {
+        @RegisterExtension
+        static LabExtension own = LabExtension.builder().nodes(3).build();
+        static String killed;
+        static String seen;
+
+        @Test
+        @Order(1)
+        @KeepFaults
+        void kills(EtcdLab cluster) {
+            cluster.awaitHealthy(WAIT);
+            killed = cluster.kill(EtcdLab.follower()).get(0);
+        }
+
+        @Test
+        @Order(2)
+        void findsItKilled(EtcdLab cluster) {
+            seen = node(cluster.status(), killed).process();
+        }
+    }
+
     /** Not run by itself (a nested class): the test above runs it through the engine. */
     static class FailingSample {
         @RegisterExtension
