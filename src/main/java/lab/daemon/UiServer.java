@@ -455,7 +455,9 @@ public final class UiServer {
                 && n.process() != NodeState.Process.REMOVED).count();
         int healthy = (int) rows.stream().filter(n -> n.role() == Role.MEMBER && !n.learner()
                 && n.healthy()).count();
-        Optional<String> leader = rows.stream().filter(NodeStatus::leader).map(NodeStatus::name).findFirst();
+        // the probe's leader (one that says it leads and a majority names, as lab status), while it still runs
+        Optional<String> leader = probed == null ? Optional.empty() : probed.leader().filter(l -> rows.stream()
+                .anyMatch(n -> n.name().equals(l) && n.leader()));
         ClusterStatus now = new ClusterStatus(rows, voters, healthy, leader, probed == null ? 0 : probed.term(),
                 Optional.empty());
         ObjectNode q = o.putObject("quorum");
