@@ -62,7 +62,9 @@ class ScenarioRunIT {
         var kill = java.util.stream.StreamSupport.stream(journal.spliterator(), false)
                 .filter(j -> j.path("name").asText().equals("kill-leader")).findFirst().orElseThrow();
         assertEquals(1, kill.path("newLeader").size(), "time to a new leader was measured: " + kill);
-        assertTrue(kill.path("probeWrites").asInt() > 20, "the write probe ran: " + kill);
+        // one write at a time, each up to 500 ms: a run of under 3 s with a second of election makes 15-35 of them
+        // depending on the machine's load (19 seen on a busy CI run); that it ran at all is what is checked here
+        assertTrue(kill.path("probeWrites").asInt() >= 5, "the write probe ran: " + kill);
         var workload = kill.path("workload");
         assertTrue(workload.path("ok").asInt() > 20, "the workload ran: " + workload);
         assertEquals("PASS", workload.path("checks").path("linearizable").asText(), workload.toString());
