@@ -60,6 +60,10 @@ final class ChaosCommand extends LabVerb implements Callable<Integer> {
             + "second in all (default: 100/s).")
     String rate;
 
+    @Option(names = "--watchers", paramLabel = "N", description = "Watchers of the workload's keys, watcher i through "
+            + "member i, checked for etcd's watch guarantees (default: one per member; 0: none).")
+    Integer watchers;
+
     @Option(names = "--provider", paramLabel = "P", description = "local (default), netns or vagrant.")
     String provider;
 
@@ -106,6 +110,9 @@ final class ChaosCommand extends LabVerb implements Callable<Integer> {
         if (!rate.matches("\\d+(\\.\\d+)?(/s)?")) {
             problems.add("--rate takes operations per second, like 100/s, got \"" + rate + "\"");
         }
+        if (watchers != null && (watchers < 0 || watchers > 16)) {
+            problems.add("--watchers takes 0 (none) to 16, got " + watchers);
+        }
         if (!problems.isEmpty()) {
             throw new BadInputException(String.join("\n", problems));
         }
@@ -118,8 +125,11 @@ final class ChaosCommand extends LabVerb implements Callable<Integer> {
                 + "name: chaos-" + s + "\n"
                 + "description: Seeded random faults (seed " + s + ") under a workload, every history check.\n"
                 + "lab: {nodes: " + nodes + "}\n"
-                + "workload: {clients: " + clients + ", rate: " + rate + ", keys: 8, reads: " + reads + "}\n"
-                + "checks: [linearizable, no-lost-writes, no-stale-reads]\n"
+                + "workload: {clients: " + clients + ", rate: " + rate + ", keys: 8, reads: " + reads
+                + (watchers == null ? ", watch: {keys: prefix}" : watchers > 0 ? ", watch: {keys: prefix, clients: "
+                + watchers + "}" : "") + "}\n"
+                + "checks: [linearizable, no-lost-writes, no-stale-reads" + (watchers == null || watchers > 0
+                ? ", watch" : "") + "]\n"
                 + "steps:\n"
                 + "  - expect: {quorum: true, leader: any}\n"
                 + "nemesis: {faults: [" + list + "], interval: " + interval + ", duration: " + duration

@@ -33,14 +33,19 @@ public final class RegisterClient implements AutoCloseable {
     private final Duration timeout;
     private final io.etcd.jetcd.options.GetOption readOption;
 
-    /** What one operation came to. {@code known} false: it may or may not have taken effect. */
-    public record Outcome(boolean known, boolean ok, Optional<String> value, boolean succeeded) {
+    /**
+     * What one operation came to. {@code known} false: it may or may not have taken effect.
+     *
+     * @param revision the store's revision in the answer's header: for a write or an applied cas, the revision
+     *     that write made (the mod revision a watcher sees); 0 when there was no answer
+     */
+    public record Outcome(boolean known, boolean ok, Optional<String> value, boolean succeeded, long revision) {
         static Outcome unknown() {
-            return new Outcome(false, false, Optional.empty(), false);
+            return new Outcome(false, false, Optional.empty(), false, 0);
         }
 
         static Outcome failed() {
-            return new Outcome(true, false, Optional.empty(), false);
+            return new Outcome(true, false, Optional.empty(), false, 0);
         }
     }
 
@@ -70,7 +75,7 @@ public final class RegisterClient implements AutoCloseable {
             GetResponse r = kv.get(bytes(key), readOption).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Optional<String> v = r.getKvs().isEmpty() ? Optional.empty()
                     : Optional.of(r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8));
-            return new Outcome(true, true, v, true);
+            return new Outcome(true, true, v, true, r.getHeader().getRevision());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.failed();
@@ -81,8 +86,9 @@ public final class RegisterClient implements AutoCloseable {
 
     public Outcome write(String key, String value) {
         try {
-            kv.put(bytes(key), bytes(value), PutOption.DEFAULT).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new Outcome(true, true, Optional.empty(), true);
+            long rev = kv.put(bytes(key), bytes(value), PutOption.DEFAULT).get(timeout.toMillis(),
+                    TimeUnit.MILLISECONDS).getHeader().getRevision();
+            return new Outcome(true, true, Optional.empty(), true, rev);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.unknown();
@@ -96,9 +102,9 @@ public final class RegisterClient implements AutoCloseable {
         Cmp cmp = from == null ? new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.version(0))
                 : new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.value(bytes(from)));
         try {
-            boolean done = kv.txn().If(cmp).Then(io.etcd.jetcd.op.Op.put(bytes(key), bytes(to), PutOption.DEFAULT))
-                    .commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS).isSucceeded();
-            return new Outcome(true, true, Optional.empty(), done);
+            io.etcd.jetcd.kv.TxnResponse r = kv.txn().If(cmp).Then(io.etcd.jetcd.op.Op.put(bytes(key), bytes(to),
+                    PutOption.DEFAULT)).commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Outcome(true, true, Optional.empty(), r.isSucceeded(), r.getHeader().getRevision());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.unknown();

@@ -32,6 +32,10 @@ public final class Workload implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger failedReads = new AtomicInteger();
     private final Map<String, String> lastWritten = new ConcurrentHashMap<>();
+    /** Acknowledged writes and applied cas by the revision their answer named; values whose answer never came. */
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, WatchHistory.Write> acks =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final java.util.Set<String> unacked = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private final long t0 = System.nanoTime();
     private CountDownLatch done;
@@ -149,6 +153,9 @@ public final class Workload implements AutoCloseable {
                 null));
         if (o.known()) {
             lastWritten.put(key, value);
+            acks.put(o.revision(), new WatchHistory.Write(key, value, o.revision(), ret));
+        } else {
+            unacked.add(value);
         }
         return o.known();
     }
@@ -161,12 +168,37 @@ public final class Workload implements AutoCloseable {
                 o.known() ? (Object) o.succeeded() : null));
         if (o.known() && o.succeeded()) {
             lastWritten.put(key, to);
+            acks.put(o.revision(), new WatchHistory.Write(key, to, o.revision(), ret));
+        } else if (!o.known()) {
+            unacked.add(to);
         }
         return o.known();
     }
 
-    private long now() {
+    /** @return nanoseconds since the workload started: the history's time */
+    public long now() {
         return System.nanoTime() - t0;
+    }
+
+    /** @return the acknowledged write with the lowest revision above {@code revision}, or null */
+    public WatchHistory.Write firstAcknowledgedAfter(long revision) {
+        Map.Entry<Long, WatchHistory.Write> e = acks.higherEntry(revision);
+        return e == null ? null : e.getValue();
+    }
+
+    /** @return the highest revision an acknowledged write made so far (0 before the first) */
+    public long lastAcknowledgedRevision() {
+        return acks.isEmpty() ? 0 : acks.lastKey();
+    }
+
+    /** @return every acknowledged write and applied cas, by revision */
+    public List<WatchHistory.Write> acknowledged() {
+        return List.copyOf(acks.values());
+    }
+
+    /** @return the values of writes and cas whose answer never came */
+    public java.util.Set<String> unacknowledged() {
+        return java.util.Set.copyOf(unacked);
     }
 
     /** Stops the clients and waits for their last operations (each bounded by the client's timeout). */

@@ -129,6 +129,13 @@ public final class ScenarioLoader {
         List<String> checks = new ArrayList<>(WorkloadBlock.checks(top, workload != null, file));
         List<String> expectFail = WorkloadBlock.expectFail(top, workload != null, file);
         expectFail.stream().filter(c -> !checks.contains(c)).forEach(checks::add);
+        // watchers are there to be checked: a watch: block runs the watch check whether or not checks: names it
+        if (workload != null && workload.watchers() != 0 && !checks.contains("watch")) {
+            checks.add("watch");
+        } else if (checks.contains("watch") && workload != null && workload.watchers() == 0) {
+            top.problems().error(top.keyPos("checks"), "the watch check judges a workload's watchers: add "
+                    + "watch: {keys: prefix, clients: 3} to the workload");
+        }
         top.finish();
         problems.throwIfErrors();
         return new Scenario(name, description, file, lab, existing, steps, heal, keep, workload, checks, expectFail);

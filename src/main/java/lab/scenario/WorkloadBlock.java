@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * cas: 10}}}) and its {@code checks:} list, checked with file:line:col like the rest of the scenario.
  */
 final class WorkloadBlock {
-    static final List<String> CHECKS = List.of("linearizable", "no-lost-writes", "no-stale-reads");
+    static final List<String> CHECKS = List.of("linearizable", "no-lost-writes", "no-stale-reads", "watch");
     /** What runs when a workload names no checks: the cheap ones. */
     static final List<String> DEFAULT_CHECKS = List.of("no-lost-writes", "no-stale-reads");
     private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(?:/s)?");
@@ -75,8 +75,19 @@ final class WorkloadBlock {
             w.problems().error(w.keyPos("clients-per-member"), "give clients: (spread over every member) or "
                     + "clients-per-member: (pinned to each member), not both");
         }
+        int watchers = 0;
+        Optional<YamlMap> watch = w.map("watch");
+        if (watch.isPresent()) {
+            YamlMap x = watch.get();
+            watchers = x.integer("clients", 1, 16).orElse(WorkloadSpec.EACH_MEMBER);
+            x.string("keys").filter(k -> !k.equals("prefix")).ifPresent(k -> x.problems().error(x.valuePos("keys"),
+                    "watch keys: takes prefix (every key of the workload, " + lab.history.Workload.PREFIX + "*); got \""
+                    + k + "\""));
+            x.finish();
+        }
         w.finish();
-        return Optional.of(new WorkloadSpec(clients, rate, keys, read, write, cas, serializable, perMember));
+        return Optional.of(new WorkloadSpec(clients, rate, keys, read, write, cas, serializable, perMember,
+                watchers));
     }
 
     /**

@@ -16,6 +16,9 @@ import lab.history.HistoryTimeline;
 import lab.history.Linearizability;
 import lab.history.Op;
 import lab.history.RegisterModel;
+import lab.history.WatchCheck;
+import lab.history.WatchHistory;
+import lab.history.Watchers;
 import lab.history.Verdict;
 import lab.history.Workload;
 import lab.provider.Lab;
@@ -28,11 +31,15 @@ final class WorkloadRun {
     static final Duration BUDGET = Duration.ofSeconds(60);
     private final Scenario sc;
     private final Workload workload;
+    private final Watchers watchers;
+    private final LeaderTrack leaders;
     private final long startedAt = System.nanoTime();
 
-    private WorkloadRun(Scenario sc, Workload workload) {
+    private WorkloadRun(Scenario sc, Workload workload, Watchers watchers, LeaderTrack leaders) {
         this.sc = sc;
         this.workload = workload;
+        this.watchers = watchers;
+        this.leaders = leaders;
     }
 
     static WorkloadRun start(Scenario sc, Lab lab, long seed, Run run) {
@@ -58,11 +65,35 @@ final class WorkloadRun {
             }
         }
         Workload w = new Workload(spec, perClient, via, finals);
+        List<String> names = members.stream().map(NodeState::name).toList();
+        Watchers watchers = null;
+        if (spec.watchersOn(members.size()) > 0) {
+            // from the revision before the first write, so that every watcher is judged on every write
+            long start = 0;
+            long give = System.nanoTime() + 10_000_000_000L;
+            for (RegisterClient.Outcome o = finals.read(Workload.key(0)); ; o = finals.read(Workload.key(0))) {
+                if (o.ok() || System.nanoTime() > give) {
+                    start = o.revision();
+                    break;
+                }
+            }
+            watchers = new Watchers(names, every, w, spec.watchersOn(members.size()), start);
+            watchers.start();
+        }
         w.start(seed);
+        LeaderTrack leaders = new LeaderTrack(names, every, w::now);
         run.say("workload: " + spec + "; checks: " + String.join(", ", sc.checks())
                 + (sc.expectFail().isEmpty() ? "" : "; expected to find an anomaly: "
                 + String.join(", ", sc.expectFail())));
-        return new WorkloadRun(sc, w);
+        if (watchers != null) {
+            StringBuilder through = new StringBuilder();
+            for (int i = 0; i < watchers.count(); i++) {
+                through.append(i == 0 ? "" : ", ").append(i).append(" via ").append(watchers.firstMember(i));
+            }
+            run.say("watch: " + watchers.count() + " watcher(s) of " + Workload.PREFIX + "* from revision "
+                    + (watchers.history(false).start() + 1) + " (" + through + ")");
+        }
+        return new WorkloadRun(sc, w, watchers, leaders);
     }
 
     /**
@@ -70,7 +101,7 @@ final class WorkloadRun {
      * final linearizable read of every key can be made; then runs the checks, one step result each.
      */
     WorkloadReport finish(Lab lab, Run run, boolean stepsFailed, Path runsDir, List<StepResult> results) {
-        try (workload) {
+        try (workload; leaders; Watchers closing = watchers) {
             List<Op> ops = workload.stop();
             double seconds = Math.max(0.001, (System.nanoTime() - startedAt) / 1e9);
             double achieved = ops.size() / seconds;
@@ -85,6 +116,27 @@ final class WorkloadRun {
                     finals = workload.finalReads();
                 } catch (RuntimeException e) {
                     noFinal = "not checked: " + e.getMessage();
+                }
+            }
+            WatchHistory watched = null;
+            List<String> notes = new java.util.ArrayList<>();
+            if (watchers != null) {
+                // judged on every acknowledged write only when the lab was healed and they had time to deliver them
+                boolean judged = finals != null;
+                boolean caughtUp = judged && watchers.awaitCaughtUp(Duration.ofSeconds(10));
+                watched = watchers.history(judged);
+                int events = watched.watchers().stream().mapToInt(List::size).sum();
+                String line = String.format("watch: %d watcher(s) delivered %d events of %d acknowledged writes%s; "
+                        + "%d resume(s)", watched.watchers().size(), events, watched.writes().size(), judged
+                        ? (caughtUp ? ", every watcher caught up" : ", NOT every watcher caught up within 10 s")
+                        : "", watched.resumes().size());
+                run.say(line);
+                notes.add(line);
+                for (WatchHistory.Resume r : watched.resumes()) {
+                    String x = String.format("watcher %d resumed at %.3f s: %s -> %s from revision %d (%s)",
+                            r.watcher(), r.at() / 1e9, r.from(), r.to(), r.after() + 1, r.why());
+                    run.say("  " + x);
+                    notes.add(x);
                 }
             }
             int unknown = (int) ops.stream().filter(Op::pending).count();
@@ -104,6 +156,7 @@ final class WorkloadRun {
                 CheckResult r = switch (check) {
                     case "linearizable" -> Linearizability.checkPerKey(ops, new RegisterModel(), BUDGET);
                     case "no-stale-reads" -> DataChecks.noStaleReads(ops, workload::via);
+                    case "watch" -> watched == null ? null : WatchCheck.check(watched);
                     default -> finals == null ? null : DataChecks.noLostWrites(ops, finals);
                 };
                 String text = "check " + check;
@@ -145,8 +198,11 @@ final class WorkloadRun {
             String id = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + sc.name();
             Path dir = runsDir.resolve(id);
             ScenarioRunner.writeQuietly(dir.resolve("history.json"), HistoryJson.write(ops));
+            if (watched != null) {
+                ScenarioRunner.writeQuietly(dir.resolve("watch.json"), HistoryJson.watch(watched));
+            }
             ScenarioRunner.writeQuietly(dir.resolve("history.html"), HistoryTimeline.html("scenario " + sc.name(),
-                    ops, verdicts, bands(results, run), workload::via));
+                    ops, verdicts, bands(results, run), workload::via, leaders.segments(), notes));
             run.say("history: " + dir.resolve("history.json") + ", timeline " + dir.resolve("history.html"));
             return new WorkloadReport(ops.size() - unknown, unknown, workload.failedReads(), summary, dir.toString(),
                     requested, achieved);
@@ -194,6 +250,10 @@ final class WorkloadRun {
     /** Stops the clients without checking anything (the run ended before its steps did). */
     void abort() {
         workload.close();
+        leaders.close();
+        if (watchers != null) {
+            watchers.close();
+        }
     }
 
     /** Heals and restarts what a step left down, so that the cluster can answer the final read. */

@@ -49,8 +49,9 @@ class ChaosCliIT {
         assertEquals(0, first.getExitValue(), first.outputUTF8());
         String out = first.outputUTF8();
         assertTrue(out.contains("lab chaos: seed 11"), out);
-        assertTrue(out.matches("(?s).*ok   check linearizable.*ok   check no-lost-writes.*ok   check no-stale-reads.*"),
-                out);
+        assertTrue(out.matches("(?s).*ok   check linearizable.*ok   check no-lost-writes.*ok   check no-stale-reads"
+                + ".*ok   check watch.*"), out);
+        assertTrue(out.contains("watch: 3 watcher(s) of /lab/workload/*"), "a watcher through each member: " + out);
         assertTrue(out.matches("(?s).*nemesis: \\d+ fault\\(s\\) in .*"), out);
         assertTrue(out.matches("(?s).*summary: \\d+ operations \\(\\d+ unknown\\), [1-9]\\d* fault\\(s\\), [0-9.]+ s "
                 + "unavailable, linearizable PASS, no-lost-writes PASS, no-stale-reads PASS.*"), out);
@@ -71,12 +72,14 @@ class ChaosCliIT {
 
     @Test
     void badFlagsAreNamedTogetherAndNothingStarts() throws Exception {
-        ProcessResult r = lab("chaos", "--faults", "kil,partition", "--interval", "6s-2s", "--max-down", "half");
+        ProcessResult r = lab("chaos", "--faults", "kil,partition", "--interval", "6s-2s", "--max-down", "half",
+                "--watchers", "17");
         assertEquals(2, r.getExitValue(), r.outputUTF8());
         String out = r.outputUTF8();
         assertTrue(out.contains("--faults: unknown fault \"kil\"; did you mean \"kill\"?"), out);
         assertTrue(out.contains("--interval takes a duration or a range like 2s-6s"), out);
         assertTrue(out.contains("--max-down takes minority or any, got \"half\""), out);
+        assertTrue(out.contains("--watchers takes 0 (none) to 16, got 17"), out);
         assertFalse(out.contains("Exception"), out);
         assertFalse(Files.exists(dir.resolve(".lab")), "nothing written, nothing started");
     }

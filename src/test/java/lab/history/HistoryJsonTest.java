@@ -29,7 +29,10 @@ class HistoryJsonTest {
     @Test
     void theTimelineHasABarPerOperationAndTheVerdicts() {
         String html = HistoryTimeline.html("t", OPS, Map.of("no-stale-reads", DataChecks.noStaleReads(OPS)));
-        assertEquals(OPS.size(), html.split("<rect ").length - 1);
+        assertEquals(OPS.size(), html.split("<rect class=\"op\" ").length - 1, "a bar per operation");
+        long pending = OPS.stream().filter(Op::pending).count();
+        assertEquals(OPS.size() - pending, html.split("<circle ").length - 1, "a latency point per completed one");
+        assertEquals(pending, html.split("<rect class=\"unknown\" ").length - 1, "a tick per unknown outcome");
         assertTrue(html.contains("no-stale-reads</b>: <span class=\"PASS\">PASS"), html);
         assertTrue(html.contains("cas(0-1, 2-1) -&gt; ?"), "an unknown outcome is shown as such");
     }

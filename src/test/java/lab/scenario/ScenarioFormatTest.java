@@ -105,6 +105,11 @@ class ScenarioFormatTest {
                 Arguments.of("clients twice", "workload: {clients: 4, clients-per-member: 2}\nsteps:\n  - kill: "
                         + "leader\n", "1:24", "give clients: (spread over every member) or clients-per-member: "
                         + "(pinned to each member), not both"),
+                Arguments.of("watch keys", "workload: {watch: {keys: all}}\nsteps:\n  - kill: leader\n", "1:26",
+                        "watch keys: takes prefix (every key of the workload, /lab/workload/*); got \"all\""),
+                Arguments.of("watch check without watchers", "workload: {clients: 2}\nchecks: [watch]\nsteps:\n  - "
+                        + "kill: leader\n", "2:1", "the watch check judges a workload's watchers: add watch: {keys: "
+                        + "prefix, clients: 3} to the workload"),
                 Arguments.of("unknown expected failure", "workload: {clients: 2}\nexpect-fail: [no-stale-read]\n"
                         + "steps:\n  - kill: leader\n", "2:15", "unknown check \"no-stale-read\"; did you mean "
                         + "\"no-stale-reads\"?"),

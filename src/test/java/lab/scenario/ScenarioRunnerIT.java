@@ -71,6 +71,55 @@ class ScenarioRunnerIT {
     }
 
     /**
+     * A watcher through a member that is killed: its stream fails, it resumes through another member from its last
+     * revision + 1, and the watch check finds no gap. The test reads the recorded watch.json and checks on its own
+     * that watcher 0 delivered events through core-01 before the kill and through another member after it, and that
+     * its revisions are exactly the acknowledged writes' plus those of writes whose answer was lost, none twice.
+     */
+    @Test
+    void aWatcherThroughAKilledMemberResumesThroughAnotherWithoutAGap() throws Exception {
+        StringWriter out = new StringWriter();
+        ScenarioResult r = new ScenarioRunner(work, new PrintWriter(out, true), new ScenarioRunner.Options(null,
+                false, 1, "lab", null, work.resolve(".lab/runs"))).run(ScenarioLoader.parse("watch.yaml", """
+                name: watch
+                lab: {nodes: 3}
+                workload: {clients: 2, rate: 60/s, keys: 4, watch: {keys: prefix, clients: 3}}
+                steps:
+                  - sleep: 1s
+                  - kill: core-01
+                  - sleep: 2s
+                  - start: core-01
+                  - expect: {healthy: 3, within: 30s}
+                """, Overrides.none()));
+        assertEquals(ScenarioResult.Verdict.PASS, r.verdict(), out.toString());
+        assertEquals("PASS", r.workload().checks().get("watch"), out.toString());
+        assertTrue(out.toString().matches("(?s).*watcher 0 resumed at [0-9.]+ s: core-01 -> core-0[23] from "
+                + "revision \\d+ \\(.*"), out.toString());
+        Path json;
+        try (var files = Files.walk(work.resolve(".lab/runs"))) {
+            json = files.filter(f -> f.getFileName().toString().equals("watch.json")).findFirst().orElseThrow();
+        }
+        // the report: the leader over time (core-01 may lead at first; then another one does), latency, resumes
+        String html = Files.readString(json.resolveSibling("history.html"));
+        assertTrue(html.matches("(?s).*<title>leader core-0\\d, [0-9.]+-[0-9.]+ s</title>.*"), "a leader lane");
+        assertTrue(html.contains("<circle "), "latency points");
+        assertTrue(html.contains("watcher 0 resumed at "), "the resume is in the report");
+        lab.history.WatchHistory h = lab.history.HistoryJson.readWatch(json.toString(), Files.readString(json));
+        List<lab.history.WatchHistory.Event> w0 = h.watchers().get(0);
+        assertEquals("core-01", w0.get(0).member(), "watcher 0 delivered through core-01 before the kill");
+        assertTrue(w0.stream().anyMatch(e -> !e.member().equals("core-01")), "and through another after it");
+        java.util.Set<Long> delivered = new java.util.TreeSet<>();
+        w0.forEach(e -> assertTrue(delivered.add(e.revision()), "revision " + e.revision() + " delivered twice"));
+        java.util.Set<Long> acknowledged = new java.util.TreeSet<>();
+        h.writes().forEach(w -> acknowledged.add(w.revision()));
+        assertTrue(delivered.containsAll(acknowledged), "every acknowledged write delivered: missing "
+                + acknowledged.stream().filter(x -> !delivered.contains(x)).toList());
+        // what else it delivered was made by writes whose answer never came
+        w0.stream().filter(e -> !acknowledged.contains(e.revision())).forEach(e -> assertTrue(
+                h.unacknowledged().contains(e.value()), "revision " + e.revision() + " " + e.value()));
+    }
+
+    /**
      * A step that throws what no step should (an error of lab's own, here a step kind the actions do not know)
      * in the middle of a run with a workload: the scenario is an ERROR with the message, its clients and probe stop,
      * its artifacts are written, and its lab goes, every process of it. Before, the exception left the runner,
