@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 public final class LabCommand implements Runnable {
     /** Every subcommand, in the order help lists them. */
     static final List<Class<?>> SUBCOMMANDS = List.of(InitCommand.class, ValidateCommand.class, RenderCommand.class,
-            UpCommand.class, StatusCommand.class, NodeCommand.class, MemberCommand.class, NetCommand.class,
+            UpCommand.class, StatusCommand.class, NodeCommand.class, MemberCommand.class, SnapshotCommand.class, NetCommand.class,
             EtcdctlCommand.class, SshCommand.class, FleetCommand.class, UiCommand.class, LsCommand.class,
             DownCommand.class,
             DoctorCommand.class, RunCommand.class, ChaosCommand.class, CheckCommand.class, DemoCommand.class, RunsCommand.class,

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "member", description = "Membership: list, add, remove, promote, replace.")
+@Command(name = "member", description = "Membership: list, add, remove, promote, replace, force-new-cluster.")
 final class MemberCommand extends RunningLabVerb {
     @Command(name = "list", description = "The cluster's member list (linearizable).")
     int list() {
@@ -45,6 +45,14 @@ final class MemberCommand extends RunningLabVerb {
     @Command(name = "replace", description = "Remove, wipe and add back under the same name: a new member id.")
     int replace(@Parameters(paramLabel = "NAME", description = "The member to replace (removed, wiped, added back).") String name) {
         Membership.replace(lab(), name);
+        return ExitCode.OK;
+    }
+
+    @Command(name = "force-new-cluster", description = "Make one surviving member a one-member cluster with its data "
+            + "(etcd --force-new-cluster), then add the others back one by one, wiped.")
+    int forceNewCluster(@Parameters(paramLabel = "NODE", description = "The survivor whose data becomes the "
+            + "cluster's.") String name) {
+        lab.provider.Recovery.forceNewCluster(lab(), name);
         return ExitCode.OK;
     }
 }

@@ -184,6 +184,40 @@ public final class EtcdHttp {
         return new long[] {u64(r.path("hash")), u64(r.path("header").path("revision"))};
     }
 
+    /** An alarm a member raised: NOSPACE (the backend reached its quota) or CORRUPT. */
+    public record Alarm(long memberId, String alarm) {
+    }
+
+    /** The cluster's alarms, as etcdctl alarm list shows them. */
+    public static List<Alarm> alarms(String endpoint, Duration timeout) {
+        JsonNode r = post(endpoint, "/v3/maintenance/alarm", JSON.createObjectNode().put("action", "GET"), timeout);
+        List<Alarm> out = new ArrayList<>();
+        for (JsonNode a : r.path("alarms")) {
+            out.add(new Alarm(u64(a.path("memberID")), a.path("alarm").asText("NONE")));
+        }
+        return out;
+    }
+
+    /** Disarms one member's alarm (etcdctl alarm disarm does this for each listed alarm). */
+    public static void disarm(String endpoint, Alarm alarm, Duration timeout) {
+        post(endpoint, "/v3/maintenance/alarm", JSON.createObjectNode().put("action", "DEACTIVATE")
+                .put("memberID", Long.toUnsignedString(alarm.memberId())).put("alarm", alarm.alarm()), timeout);
+    }
+
+    /**
+     * Compacts the key-value history up to {@code revision} (physical: returns once the space is freed for reuse,
+     * as etcdctl compact --physical).
+     */
+    public static void compact(String endpoint, long revision, Duration timeout) {
+        post(endpoint, "/v3/kv/compaction", JSON.createObjectNode().put("revision", Long.toString(revision))
+                .put("physical", true), timeout);
+    }
+
+    /** Defragments the member's backend: its file shrinks to what it holds (only this member, as etcdctl does). */
+    public static void defragment(String endpoint, Duration timeout) {
+        post(endpoint, "/v3/maintenance/defragment", JSON.createObjectNode(), timeout);
+    }
+
     private static List<Member> parseMembers(JsonNode r) {
         List<Member> out = new ArrayList<>();
         for (JsonNode m : r.path("members")) {

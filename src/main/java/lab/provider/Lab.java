@@ -201,7 +201,7 @@ public final class Lab {
             }
             for (NodeState n : lab.state.nodes()) {
                 if (n.hasEtcd()) {
-                    lab.launch(n.name()); // the cluster forms below: Readiness says whether it did
+                    lab.launch(n.name(), Map.of()); // the cluster forms below: Readiness says whether it did
                 }
             }
             if (!s.discovery()) {
@@ -319,13 +319,21 @@ public final class Lab {
 
     /** Starts a node's etcd (member, gateway or proxy) from its user-data; a no-op when it already runs. */
     public synchronized void start(String name) {
-        if (launch(name)) {
+        start(name, Map.of());
+    }
+
+    /**
+     * Starts the node's etcd with settings added for this start only (ETCD_FORCE_NEW_CLUSTER), and waits as
+     * {@link #start(String)} does.
+     */
+    public synchronized void start(String name, Map<String, String> extraEnv) {
+        if (launch(name, extraEnv)) {
             awaitServingOrDead(node(name));
         }
     }
 
     /** Starts the node's etcd without waiting for a verdict; whether it started a process. */
-    private synchronized boolean launch(String name) {
+    private synchronized boolean launch(String name, Map<String, String> extraEnv) {
         NodeState n = faultable(name, "start");
         if (!n.hasEtcd()) {
             return false;
@@ -346,6 +354,7 @@ public final class Lab {
             joined.put("ETCD_INITIAL_CLUSTER", n.initialCluster());
             joined.put("ETCD_INITIAL_CLUSTER_STATE", "existing");
         }
+        joined.putAll(extraEnv);
         try {
             Files.createDirectories(dir.nodeDir(n.name()));
         } catch (java.io.IOException e) {

@@ -193,7 +193,7 @@ public final class Membership {
      * changes ("unhealthy cluster") until every member has been connected for a few seconds (after a restart or a
      * heal); that refusal is waited out, up to {@link #RECONFIG_WAIT}.
      */
-    private static <T> T call(Lab lab, java.util.function.Function<String, T> f) {
+    static <T> T call(Lab lab, java.util.function.Function<String, T> f) {
         return call(lab, f, RECONFIG_WAIT, UNHEALTHY);
     }
 

@@ -82,6 +82,14 @@ public interface NodeBackend {
         return java.nio.file.Files.exists(log) ? Readiness.tail(log, lines) : "";
     }
 
+    /**
+     * The node's etcd data directory as a path of this machine, where it is one (local and netns nodes share this
+     * machine's file system); empty on a VM. A snapshot restore writes it from here.
+     */
+    default java.util.Optional<Path> hostDataDir(Lab lab, NodeState n) {
+        return java.util.Optional.empty();
+    }
+
     /** Deletes the node's etcd data directory; etcd must not run. */
     void deleteData(Lab lab, NodeState n);
 

@@ -59,6 +59,9 @@ public final class EtcdEnv {
         if (spec.etcd().enableV2()) {
             env.put("ETCD_ENABLE_V2", "true");
         }
+        if (spec.etcd().quotaBackendBytes() > 0) {
+            env.put("ETCD_QUOTA_BACKEND_BYTES", Long.toString(spec.etcd().quotaBackendBytes()));
+        }
         return env;
     }
 

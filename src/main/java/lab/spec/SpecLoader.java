@@ -197,7 +197,17 @@ public final class SpecLoader {
                 e.integer("election-timeout", 50, 50000).orElse(d.electionMs()),
                 e.integer("snapshot-count", 1, 100_000_000).orElse(d.snapshotCount()),
                 e.bool("pre-vote").orElse(d.preVote()), e.bool("enable-v2").orElse(d.enableV2()),
-                e.string("data-dir", d.dataDir()), e.string("version", d.version()));
+                e.string("data-dir", d.dataDir()), e.string("version", d.version()), e.string("quota-backend-bytes")
+                .map(q -> {
+                    long b = EtcdSettings.bytes(q);
+                    // etcd 3.4 caps the quota at 8 GiB (etcdserver/quota.go MaxQuotaBytes); below 1 MiB nothing fits
+                    if (b < (1 << 20) || b > (8L << 30)) {
+                        e.problems().error(e.valuePos("quota-backend-bytes"), "quota-backend-bytes takes a size "
+                                + "from 1MiB to 8GiB, like 16MiB; got \"" + q + "\"");
+                        return 0L;
+                    }
+                    return b;
+                }).orElse(d.quotaBackendBytes()));
         SpecChecks.etcd(out, e);
         e.finish();
         return out;

@@ -127,4 +127,9 @@ public final class LocalBackend implements NodeBackend {
         Processes.killGroups(units);
         Blocks.release(dir.root(), s.block());
     }
+
+    @Override
+    public java.util.Optional<Path> hostDataDir(Lab lab, NodeState n) {
+        return java.util.Optional.of(lab.dir().dataDir(n.name()).toAbsolutePath());
+    }
 }

@@ -242,4 +242,9 @@ public final class NetnsBackend extends SshNodeBackend {
             throw new EnvironmentException("cannot write " + kh + ": " + e.getMessage(), e);
         }
     }
+
+    @Override
+    public java.util.Optional<Path> hostDataDir(Lab lab, NodeState n) {
+        return java.util.Optional.of(lab.dir().dataDir(n.name()).toAbsolutePath());
+    }
 }

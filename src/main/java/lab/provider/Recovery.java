@@ -1,0 +1,324 @@
+package lab.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import lab.etcd.EtcdException;
+import lab.etcd.EtcdHttp;
+import lab.spec.BadInputException;
+import lab.spec.EnvironmentException;
+import lab.spec.EtcdSettings;
+import lab.spec.Role;
+import lab.etcd.MemberStatus;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+
+/**
+ * Disaster recovery and space maintenance, as an operator does them with etcdctl (etcd v3.4's "Disaster recovery"
+ * and "Maintenance" guides): snapshots saved from a member and restored into every member's data directory, a
+ * survivor made a one-member cluster with {@code --force-new-cluster} and the others added back one by one, and the
+ * way out of the NOSPACE alarm (compact, defragment, disarm).
+ *
+ * <p>Restore and force-new-cluster write data directories, so they need them on this machine: local and netns labs.
+ * On Vagrant VMs they are refused before anything changes (copying a snapshot into a VM is not built yet).
+ */
+public final class Recovery {
+    private static final Duration CALL = Duration.ofSeconds(10);
+
+    private Recovery() {
+    }
+
+    /** What {@code etcdctl snapshot status} says of a snapshot file. */
+    public record SnapshotInfo(long hash, long revision, long totalKeys, long totalSize) {
+    }
+
+    /**
+     * Saves a snapshot of {@code from}'s backend (null: the leader's) to {@code file}, written beside it first and
+     * moved in place once etcdctl verified it, so a failed save leaves no half file.
+     */
+    public static SnapshotInfo save(Lab lab, String from, Path file) {
+        NodeState n = from != null ? lab.node(from) : leader(lab).orElseThrow(() -> new EnvironmentException(
+                "no member of lab \"" + lab.state().name() + "\" names a leader: give --from NODE to save a "
+                + "snapshot from one member"));
+        if (n.role() != Role.MEMBER) {
+            throw new BadInputException(n.name() + " is not an etcd member: it keeps no data to snapshot");
+        }
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            ProcessResult r = etcdctl("--endpoints=" + n.clientUrl(), "--command-timeout=60s", "snapshot", "save",
+                    part.toString());
+            if (r.getExitValue() != 0) {
+                throw new EnvironmentException("snapshot from " + n.name() + " failed: " + last(r.outputUTF8()));
+            }
+            SnapshotInfo info = status(part);
+            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            lab.log().accept(String.format("snapshot of %s saved to %s: revision %d, %d keys, %d bytes", n.name(),
+                    file, info.revision(), info.totalKeys(), info.totalSize()));
+            return info;
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write " + file + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // nothing was made there
+            }
+        }
+    }
+
+    /** Reads a snapshot file's hash, revision and size; a file that is not one is bad input (exit 2). */
+    public static SnapshotInfo status(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(file + ": no such snapshot file");
+        }
+        ProcessResult r = etcdctl("snapshot", "status", file.toString(), "-w", "json");
+        if (r.getExitValue() != 0) {
+            throw new BadInputException(file + ": not an etcd snapshot (etcdctl snapshot status: "
+                    + last(r.outputUTF8()) + ")");
+        }
+        try {
+            JsonNode j = LabDir.json().readTree(r.outputUTF8().lines().filter(l -> l.startsWith("{")).findFirst()
+                    .orElse("{}"));
+            return new SnapshotInfo(j.path("hash").asLong(), j.path("revision").asLong(), j.path("totalKey").asLong(),
+                    j.path("totalSize").asLong());
+        } catch (IOException e) {
+            throw new BadInputException(file + ": etcdctl snapshot status gave no JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A new cluster from a snapshot: every voting member stopped, its data directory replaced by
+     * {@code etcdctl snapshot restore} with the lab's names, peer URLs and cluster token, then started; returns once
+     * the cluster is healthy. A lab with a member running needs {@code force}.
+     */
+    public static SnapshotInfo restore(Lab lab, Path file, boolean force) {
+        List<NodeState> members = lab.state().members().stream().filter(n -> !n.learner())
+                .filter(n -> n.process() != NodeState.Process.REMOVED).toList();
+        List<Path> dirs = dataDirs(lab, members, "lab snapshot restore");
+        SnapshotInfo info = status(file);
+        List<String> running = members.stream().filter(lab::alive).map(NodeState::name).toList();
+        if (!running.isEmpty() && !force) {
+            throw new BadInputException("lab \"" + lab.state().name() + "\" is up (" + String.join(", ", running)
+                    + " running): a restore replaces every member's data with the snapshot's; add --force");
+        }
+        String token = token(lab, members.get(0));
+        String initial = String.join(",", members.stream().map(n -> n.name() + "=" + peerUrl(n)).toList());
+        for (NodeState n : members) {
+            if (lab.alive(n)) {
+                lab.stop(n.name());
+            }
+        }
+        for (int i = 0; i < members.size(); i++) {
+            NodeState n = members.get(i);
+            Path tmp = dirs.get(i).resolveSibling("data.restore");
+            delete(tmp);
+            ProcessResult r = etcdctl("snapshot", "restore", file.toString(), "--name", n.name(), "--initial-cluster",
+                    initial, "--initial-cluster-token", token, "--initial-advertise-peer-urls", peerUrl(n),
+                    "--data-dir", tmp.toString());
+            if (r.getExitValue() != 0) {
+                delete(tmp);
+                throw new EnvironmentException("restoring " + n.name() + " from " + file + " failed: "
+                        + last(r.outputUTF8()));
+            }
+            delete(dirs.get(i));
+            try {
+                Files.move(tmp, dirs.get(i), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new EnvironmentException("cannot move the restored data to " + dirs.get(i) + ": "
+                        + e.getMessage(), e);
+            }
+            lab.update(lab.node(n.name()).withProcess(0, 0, NodeState.Process.STOPPED));
+        }
+        for (NodeState n : members) {
+            lab.start(n.name());
+        }
+        Readiness.awaitCluster(lab, Duration.ofSeconds(30));
+        lab.log().accept(String.format("restored %d member(s) from %s (revision %d, %d keys)", members.size(), file,
+                info.revision(), info.totalKeys()));
+        return info;
+    }
+
+    /**
+     * The survivor becomes a one-member cluster with its data ({@code --force-new-cluster}, then started again
+     * without it, as etcd's guide says: the flag rewrites the membership at every start); every other member is
+     * stopped, wiped and added back one by one with initial-cluster-state existing. Returns once healthy.
+     */
+    public static void forceNewCluster(Lab lab, String survivor) {
+        NodeState s = lab.node(survivor);
+        if (s.role() != Role.MEMBER || s.process() == NodeState.Process.REMOVED || s.learner()) {
+            throw new BadInputException(survivor + " is not a voting member of the cluster");
+        }
+        if (s.process() == NodeState.Process.WIPED) {
+            throw new BadInputException(survivor + " was wiped: it has no data to make a cluster of");
+        }
+        List<NodeState> others = lab.state().members().stream().filter(n -> !n.name().equals(survivor))
+                .filter(n -> n.process() != NodeState.Process.REMOVED).toList();
+        List<NodeState> all = new ArrayList<>(others);
+        all.add(s);
+        dataDirs(lab, all, "force-new-cluster");
+        for (NodeState n : all) {
+            if (lab.alive(n)) {
+                lab.stop(n.name());
+            }
+        }
+        lab.start(survivor, Map.of("ETCD_FORCE_NEW_CLUSTER", "true"));
+        // the flag appends the removal of every other member to the log; they take effect once this member,
+        // alone now, elected itself and applied them: stopping it earlier leaves members it must wait for
+        String url = lab.node(survivor).clientUrl();
+        try {
+            org.awaitility.Awaitility.await(survivor + " to lead a one-member cluster").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+                        MemberStatus st = EtcdHttp.status(url, Duration.ofMillis(500));
+                        return st.isLeader() && EtcdHttp.members(url, false, Duration.ofMillis(500)).size() == 1;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new EnvironmentException(survivor + " did not become a one-member cluster within 30 s after "
+                    + "--force-new-cluster; the end of its log:\n" + lab.backend().logTail(lab, lab.node(survivor),
+                    15));
+        }
+        lab.stop(survivor);
+        lab.start(survivor);
+        for (NodeState n : others) {
+            lab.deleteData(n.name());
+            lab.update(lab.node(n.name()).withProcess(0, 0, NodeState.Process.REMOVED));
+        }
+        Readiness.awaitCluster(lab, Duration.ofSeconds(30));
+        lab.log().accept(survivor + " is a one-member cluster (force-new-cluster); adding the others back");
+        for (NodeState n : others) {
+            Membership.add(lab, n.name(), false);
+            Readiness.awaitCluster(lab, Duration.ofSeconds(30));
+        }
+    }
+
+    /** Compacts the history up to the current revision (physically); returns that revision. */
+    public static long compact(Lab lab) {
+        long[] rev = {0};
+        Membership.call(lab, ep -> {
+            rev[0] = EtcdHttp.status(ep, CALL).revision();
+            EtcdHttp.compact(ep, rev[0], CALL);
+            return null;
+        });
+        lab.log().accept("compacted the history up to revision " + rev[0]);
+        return rev[0];
+    }
+
+    /** Defragments every running member, one at a time (a member blocks while it defragments). */
+    public static void defrag(Lab lab) {
+        for (NodeState n : lab.state().members()) {
+            if (lab.alive(n) && n.process() == NodeState.Process.RUNNING) {
+                long before = EtcdHttp.status(n.clientUrl(), CALL).dbSize();
+                EtcdHttp.defragment(n.clientUrl(), Duration.ofSeconds(60));
+                long after = EtcdHttp.status(n.clientUrl(), CALL).dbSize();
+                lab.log().accept(String.format("defragmented %s: %s -> %s", n.name(), size(before), size(after)));
+            }
+        }
+    }
+
+    /** The cluster's alarms, from the first member that answers. */
+    public static List<EtcdHttp.Alarm> alarms(Lab lab) {
+        return Membership.call(lab, ep -> EtcdHttp.alarms(ep, CALL));
+    }
+
+    /** Disarms every alarm; returns how many there were. */
+    public static int disarm(Lab lab) {
+        List<EtcdHttp.Alarm> alarms = alarms(lab);
+        for (EtcdHttp.Alarm a : alarms) {
+            Membership.call(lab, ep -> {
+                EtcdHttp.disarm(ep, a, CALL);
+                return null;
+            });
+        }
+        lab.log().accept(alarms.isEmpty() ? "no alarm to disarm" : "disarmed " + String.join(", ", alarms.stream()
+                .map(a -> a.alarm() + " of " + Long.toHexString(a.memberId())).toList()));
+        return alarms.size();
+    }
+
+    /** The member that says it leads and that a majority of the answering members name. */
+    static Optional<NodeState> leader(Lab lab) {
+        java.util.Map<Long, Integer> votes = new java.util.HashMap<>();
+        java.util.Map<Long, NodeState> byId = new java.util.HashMap<>();
+        for (NodeState n : lab.state().members()) {
+            try {
+                MemberStatus st = EtcdHttp.status(n.clientUrl(), Duration.ofMillis(500));
+                byId.put(st.memberId(), n);
+                if (st.leaderId() != 0) {
+                    votes.merge(st.leaderId(), 1, Integer::sum);
+                }
+            } catch (EtcdException e) {
+                // not answering: no vote
+            }
+        }
+        long voters = lab.state().members().stream().filter(n -> !n.learner()).count();
+        return votes.entrySet().stream().filter(e -> e.getValue() > voters / 2).map(e -> byId.get(e.getKey()))
+                .filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    static String size(long bytes) {
+        return bytes >= 1 << 20 ? String.format("%.1f MiB", bytes / 1048576.0) : (bytes >> 10) + " kB";
+    }
+
+    private static List<Path> dataDirs(Lab lab, List<NodeState> members, String what) {
+        List<Path> out = new ArrayList<>();
+        for (NodeState n : members) {
+            out.add(lab.backend().hostDataDir(lab, n).orElseThrow(() -> new EnvironmentException(what + " writes "
+                    + "the members' data directories, which are on this machine on the local and netns providers "
+                    + "only; lab \"" + lab.state().name() + "\" runs on VMs (not built yet: see README)")));
+        }
+        return out;
+    }
+
+    private static String peerUrl(NodeState n) {
+        return "http://" + n.address() + ":" + EtcdSettings.PEER_PORT;
+    }
+
+    private static String token(Lab lab, NodeState n) {
+        return lab.etcdOf(n).env().getOrDefault("ETCD_INITIAL_CLUSTER_TOKEN", "lab-" + lab.state().name());
+    }
+
+    private static ProcessResult etcdctl(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("etcdctl");
+        cmd.addAll(List.of(args));
+        try {
+            return new ProcessExecutor().command(cmd).environment("ETCDCTL_API", "3").readOutput(true)
+                    .redirectErrorStream(true).timeout(120, TimeUnit.SECONDS).execute();
+        } catch (IOException e) {
+            throw new EnvironmentException("etcdctl is not installed: install Debian's etcd-client (sudo apt-get "
+                    + "install -y --no-install-recommends etcd-client)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EnvironmentException("interrupted while etcdctl ran", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new EnvironmentException("etcdctl " + String.join(" ", args) + " did not finish within 120 s", e);
+        }
+    }
+
+    private static String last(String output) {
+        List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1).replaceFirst("^Error: ", "");
+    }
+
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot delete " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
