@@ -213,16 +213,19 @@ public final class Recovery {
         return rev[0];
     }
 
-    /** Defragments every running member, one at a time (a member blocks while it defragments). */
-    public static void defrag(Lab lab) {
+    /** Defragments every running member, one at a time (a member blocks while it defragments); each one's sizes. */
+    public static List<String> defrag(Lab lab) {
+        List<String> out = new ArrayList<>();
         for (NodeState n : lab.state().members()) {
             if (lab.alive(n) && n.process() == NodeState.Process.RUNNING) {
                 long before = EtcdHttp.status(n.clientUrl(), CALL).dbSize();
                 EtcdHttp.defragment(n.clientUrl(), Duration.ofSeconds(60));
                 long after = EtcdHttp.status(n.clientUrl(), CALL).dbSize();
-                lab.log().accept(String.format("defragmented %s: %s -> %s", n.name(), size(before), size(after)));
+                out.add(n.name() + " " + size(before) + " -> " + size(after));
             }
         }
+        lab.log().accept("defragmented " + String.join(", ", out));
+        return out;
     }
 
     /** The cluster's alarms, from the first member that answers. */
@@ -264,7 +267,7 @@ public final class Recovery {
                 .filter(java.util.Objects::nonNull).findFirst();
     }
 
-    static String size(long bytes) {
+    public static String size(long bytes) {
         return bytes >= 1 << 20 ? String.format("%.1f MiB", bytes / 1048576.0) : (bytes >> 10) + " kB";
     }
 

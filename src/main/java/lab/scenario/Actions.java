@@ -12,6 +12,8 @@ import lab.provider.Lab;
 import lab.provider.Membership;
 import lab.provider.Network;
 import lab.provider.Readiness;
+import lab.provider.Recovery;
+import java.nio.file.Path;
 import lab.spec.Durations;
 import lab.transport.ExecResult;
 
@@ -49,7 +51,7 @@ final class Actions {
             case "fleet-start", "fleet-stop", "fleet-destroy" -> {
                 @SuppressWarnings("unchecked")
                 List<String> units = (List<String>) step.args().get("units");
-                return FleetSteps.act(step.kind(), units, java.nio.file.Path.of((String) step.args().get("dir")), lab);
+                return FleetSteps.act(step.kind(), units, Path.of((String) step.args().get("dir")), lab);
             }
             case "isolate" -> {
                 String n = run.pinnedOne(step).orElseGet(() -> run.resolveOne(step.arg("target")));
@@ -100,6 +102,42 @@ final class Actions {
                 }
                 return step.kind() + " " + describe(List.of(n), leader);
             }
+            case "force-new-cluster" -> {
+                String n = run.resolveOne(step.arg("target"));
+                bind(step, run, List.of(n));
+                Recovery.forceNewCluster(lab, n);
+                return "force-new-cluster " + n + ": a one-member cluster of its data, the others added back";
+            }
+            case "snapshot" -> {
+                String from = step.args().containsKey("from") ? run.resolveOne(step.arg("from")) : null;
+                Path f = snapshotFile(run, step.arg("name"));
+                Recovery.SnapshotInfo i = Recovery.save(lab, from, f);
+                return "snapshot " + step.arg("name") + (from == null ? " (from the leader)" : " from " + from)
+                        + String.format(": revision %d, %d keys, %d bytes", i.revision(), i.totalKeys(), i.totalSize());
+            }
+            case "restore" -> {
+                Path f = snapshotFile(run, step.arg("name"));
+                if (!java.nio.file.Files.exists(f)) {
+                    f = Path.of(step.arg("dir")).resolve(step.arg("name"));
+                }
+                Recovery.SnapshotInfo i = Recovery.restore(lab, f, true);
+                run.measurements.faultUndone();
+                return "restore " + step.arg("name") + String.format(": every member from revision %d (%d keys), "
+                        + "healthy", i.revision(), i.totalKeys());
+            }
+            case "compact" -> {
+                return "compact: history up to revision " + Recovery.compact(lab) + " removed";
+            }
+            case "defrag" -> {
+                return "defrag: " + String.join(", ", Recovery.defrag(lab));
+            }
+            case "alarm-disarm" -> {
+                int n = Recovery.disarm(lab);
+                return "alarm-disarm: " + (n == 0 ? "no alarm was raised" : n + " alarm(s) disarmed");
+            }
+            case "fill" -> {
+                return fill(run, (Long) step.args().get("bytes"));
+            }
             case "put" -> {
                 long rev = EtcdHttp.put(endpoint(run), step.arg("key"), step.arg("value"), CALL);
                 return "put " + step.arg("key") + " = " + step.arg("value") + " (revision " + rev + ")";
@@ -124,6 +162,37 @@ final class Actions {
             }
             default -> throw new IllegalStateException(step.kind());
         }
+    }
+
+    /** Where a scenario's named snapshot is kept: in the lab's folder, gone with the lab. */
+    private static Path snapshotFile(Run run, String name) {
+        return run.lab.dir().root().resolve("snapshots").resolve(name + ".db");
+    }
+
+    /**
+     * Overwrites one key with 512 KiB values until {@code bytes} were written or etcd refuses a write for lack of
+     * space (its NOSPACE alarm: "etcdserver: mvcc: database space exceeded"). Every old value stays in the history
+     * until a compaction, so the backend grows by each write.
+     */
+    private static String fill(Run run, long bytes) {
+        String value = "x".repeat(512 * 1024);
+        long written = 0;
+        int writes = 0;
+        while (written < bytes) {
+            try {
+                EtcdHttp.put(endpoint(run), "/lab/fill", value, Duration.ofSeconds(10));
+            } catch (lab.etcd.EtcdException e) {
+                if (e.getMessage().contains("space exceeded")) {
+                    return String.format("fill: %d writes of 512 KiB (%.1f MiB) to /lab/fill, then etcd refused: %s",
+                            writes, written / 1048576.0, e.etcdError());
+                }
+                throw e;
+            }
+            written += value.length();
+            writes++;
+        }
+        return String.format("fill: %d writes of 512 KiB (%.1f MiB) to /lab/fill, all accepted", writes,
+                written / 1048576.0);
     }
 
     /** A fault that takes the leader away starts the new-leader clock. */

@@ -12,6 +12,8 @@ import lab.etcd.EtcdHttp;
 import lab.etcd.Member;
 import lab.provider.ClusterStatus;
 import lab.provider.NodeState;
+import lab.provider.Recovery;
+import lab.etcd.MemberStatus;
 import lab.provider.Membership;
 
 /** Checks an {@code expect:} step against the cluster; a failure says what was expected and what was observed. */
@@ -111,6 +113,45 @@ final class Expectations {
             }
             if (seen.size() != 1) {
                 return fail("every member at the same revision and hash", String.join("; ", each));
+            }
+        }
+        if (a.containsKey("alarm")) {
+            List<EtcdHttp.Alarm> alarms;
+            try {
+                alarms = Recovery.alarms(run.lab);
+            } catch (RuntimeException e) {
+                return fail("alarm " + a.get("alarm"), "no answer: " + e.getMessage());
+            }
+            boolean nospace = alarms.stream().anyMatch(x -> x.alarm().equals("NOSPACE"));
+            if (nospace != a.get("alarm").equals("nospace")) {
+                return fail("alarm " + a.get("alarm"), alarms.isEmpty() ? "no alarm" : String.join(", ", alarms
+                        .stream().map(x -> x.alarm() + " on " + Long.toHexString(x.memberId())).toList()));
+            }
+        }
+        if (a.containsKey("revision-at-least") || a.containsKey("db-size-under")) {
+            long revision = 0;
+            List<String> sizes = new ArrayList<>();
+            long over = 0;
+            long limit = a.containsKey("db-size-under") ? lab.spec.EtcdSettings.bytes((String) a.get("db-size-under"))
+                    : Long.MAX_VALUE;
+            for (NodeState n : run.lab.state().members()) {
+                if (n.process() == NodeState.Process.RUNNING) {
+                    try {
+                        MemberStatus st = EtcdHttp.status(n.clientUrl(), CALL);
+                        revision = Math.max(revision, st.revision());
+                        sizes.add(n.name() + " " + Recovery.size(st.dbSize()));
+                        over += st.dbSize() >= limit ? 1 : 0;
+                    } catch (RuntimeException e) {
+                        sizes.add(n.name() + " unreachable");
+                    }
+                }
+            }
+            if (a.containsKey("revision-at-least") && revision < (Integer) a.get("revision-at-least")) {
+                return fail("revision at least " + a.get("revision-at-least"), "revision " + revision);
+            }
+            if (over > 0) {
+                return fail("every member's backend under " + Recovery.size(limit), String.join(", ",
+                        sizes));
             }
         }
         if (a.containsKey("writable")) {

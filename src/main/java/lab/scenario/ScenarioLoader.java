@@ -36,14 +36,15 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class ScenarioLoader {
     static final Set<String> NODE_FAULTS = Set.of("kill", "stop", "start", "restart", "wipe", "pause", "resume",
-            "isolate", "remove-member", "promote", "replace-member");
+            "isolate", "remove-member", "promote", "replace-member", "force-new-cluster");
     static final Set<String> ACTIONS = Set.of("kill", "stop", "start", "restart", "wipe", "pause", "resume",
             "isolate", "partition", "block", "delay", "heal", "add-member", "remove-member", "promote",
             "replace-member", "put", "get", "delete", "exec", "sleep", "rolling", "pause-for-demo", "expect",
-            "fleet-start", "fleet-stop", "fleet-destroy", "nemesis");
+            "fleet-start", "fleet-stop", "fleet-destroy", "nemesis", "snapshot", "restore", "force-new-cluster",
+            "compact", "defrag", "alarm-disarm", "fill");
     static final Set<String> EXPECTATIONS = Set.of("quorum", "leader", "members", "healthy", "learners", "key",
             "prefix", "converged", "writable", "within", "units", "units-apart", "global-unit", "units-on-live-machines",
-            "units-not-on");
+            "units-not-on", "alarm", "revision-at-least", "db-size-under");
 
     private ScenarioLoader() {
     }
@@ -257,6 +258,17 @@ public final class ScenarioLoader {
 
         void addNode(String name) {
             nodeNames.add(name);
+        }
+
+        private final Set<String> snapshots = new HashSet<>();
+
+        /** A snapshot step's name, which a later restore step may name. */
+        void snapshot(String name) {
+            snapshots.add(name);
+        }
+
+        boolean hasSnapshot(String name) {
+            return snapshots.contains(name);
         }
 
         static List<Node> items(Node n) {

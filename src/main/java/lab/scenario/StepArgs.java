@@ -37,7 +37,45 @@ final class StepArgs {
             return;
         }
         switch (action) {
-            case "heal" -> { }
+            case "heal", "compact", "defrag", "alarm-disarm" -> { }
+            case "snapshot" -> {
+                // snapshot: NAME, or {name: NAME, from: SELECTOR}; restore: NAME names it again
+                if (value instanceof MappingNode) {
+                    YamlMap m = YamlMap.of(file, "snapshot", value, problems);
+                    args.put("name", m.string("name", "snapshot"));
+                    m.node("from").ifPresent(n -> args.put("from", selector(n, m.valuePos("from"))));
+                    m.finish();
+                } else {
+                    args.put("name", value instanceof ScalarNode s && !YamlMap.isNull(s) ? s.getValue() : "snapshot");
+                }
+                if (!String.valueOf(args.get("name")).matches("[A-Za-z0-9_.-]{1,64}")) {
+                    problems.error(pos, "a snapshot's name is letters, digits, '.', '_' and '-', like before-wipe");
+                }
+                steps.snapshot((String) args.get("name"));
+            }
+            case "restore" -> {
+                String name = value instanceof ScalarNode s && !YamlMap.isNull(s) ? s.getValue() : "";
+                if (name.isEmpty()) {
+                    problems.error(pos, "restore: names a snapshot taken earlier in the scenario (snapshot: NAME) or "
+                            + "a snapshot file next to it");
+                } else if (!steps.hasSnapshot(name) && !java.nio.file.Files.isRegularFile(Path.of(file)
+                        .toAbsolutePath().getParent().resolve(name))) {
+                    problems.error(pos, "no snapshot \"" + name + "\" is taken before this step, and there is no "
+                            + "file " + name + " next to the scenario");
+                }
+                args.put("name", name);
+                args.put("dir", Path.of(file).toAbsolutePath().getParent().toString());
+            }
+            case "fill" -> {
+                YamlMap m = YamlMap.of(file, "fill", value, problems);
+                long bytes = m.string("bytes").map(lab.spec.EtcdSettings::bytes).orElse(-1L);
+                if (bytes <= 0 || bytes > (1L << 30)) {
+                    problems.error(m.pos(), "fill: takes bytes: up to 1GiB, like {bytes: 24MiB}: it overwrites one "
+                            + "key with 512 KiB values until that much was written or etcd refuses (NOSPACE)");
+                }
+                args.put("bytes", bytes);
+                m.finish();
+            }
             case "nemesis" -> args.put("spec", Nemesis.read(YamlMap.of(file, "nemesis", value, problems), file));
             case "fleet-start", "fleet-stop", "fleet-destroy" -> {
                 List<String> units = new ArrayList<>();
@@ -170,6 +208,20 @@ final class StepArgs {
         m.bool("units-on-live-machines").ifPresent(b -> args.put("units-on-live-machines", b));
         m.node("units-not-on").ifPresent(n -> args.put("units-not-on", selector(n, m.valuePos("units-not-on"))));
         m.bool("writable").ifPresent(b -> args.put("writable", b));
+        m.string("alarm").ifPresent(x -> {
+            if (!Set.of("nospace", "none").contains(x)) {
+                problems.error(m.valuePos("alarm"), "alarm: takes nospace (the space quota's alarm is raised) or none");
+            }
+            args.put("alarm", x);
+        });
+        m.integer("revision-at-least", 0, Integer.MAX_VALUE).ifPresent(r -> args.put("revision-at-least", r));
+        m.string("db-size-under").ifPresent(x -> {
+            long b = lab.spec.EtcdSettings.bytes(x);
+            if (b <= 0) {
+                problems.error(m.valuePos("db-size-under"), "db-size-under: takes a size, like 4MiB; got \"" + x + "\"");
+            }
+            args.put("db-size-under", x);
+        });
         boolean unknown = false;
         if (value instanceof MappingNode mapping) {
             for (NodeTuple t : mapping.getValue()) {

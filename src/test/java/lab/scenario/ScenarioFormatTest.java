@@ -110,6 +110,18 @@ class ScenarioFormatTest {
                 Arguments.of("watch check without watchers", "workload: {clients: 2}\nchecks: [watch]\nsteps:\n  - "
                         + "kill: leader\n", "2:1", "the watch check judges a workload's watchers: add watch: {keys: "
                         + "prefix, clients: 3} to the workload"),
+                Arguments.of("bad alarm", "steps:\n  - expect: {alarm: full}\n", "2:21",
+                        "alarm: takes nospace (the space quota's alarm is raised) or none"),
+                Arguments.of("restore of nothing", "steps:\n  - restore: nightly\n", "2:5", "no snapshot \"nightly\" is "
+                        + "taken before this step, and there is no file nightly next to the scenario"),
+                Arguments.of("fill without bytes", "steps:\n  - fill: {until: nospace}\n", "2:11", "fill: takes "
+                        + "bytes: up to 1GiB, like {bytes: 24MiB}: it overwrites one key with 512 KiB values until "
+                        + "that much was written or etcd refuses (NOSPACE)"),
+                Arguments.of("bad db size", "steps:\n  - expect: {db-size-under: small}\n", "2:29",
+                        "db-size-under: takes a size, like 4MiB; got \"small\""),
+                Arguments.of("bad quota", "lab: {nodes: 3, etcd: {quota-backend-bytes: 100TB}}\nsteps:\n  - kill: "
+                        + "leader\n", "1:45", "quota-backend-bytes takes a size from 1MiB to 8GiB, like 16MiB; got "
+                        + "\"100TB\""),
                 Arguments.of("unknown expected failure", "workload: {clients: 2}\nexpect-fail: [no-stale-read]\n"
                         + "steps:\n  - kill: leader\n", "2:15", "unknown check \"no-stale-read\"; did you mean "
                         + "\"no-stale-reads\"?"),
