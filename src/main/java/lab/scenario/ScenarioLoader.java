@@ -18,7 +18,6 @@ import lab.spec.NodeSpec;
 import lab.spec.Overrides;
 import lab.spec.Pos;
 import lab.spec.Problems;
-import lab.spec.ProviderKind;
 import lab.spec.SpecLoader;
 import lab.spec.Suggest;
 import lab.spec.YamlMap;

@@ -10,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import lab.provider.LabDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 
 /** {@code lab chaos} through the launcher on real etcd: a seeded schedule that repeats, checks, nothing left. */
@@ -23,11 +21,7 @@ class ChaosCliIT {
     Path dir;
 
     ProcessResult lab(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(LauncherIT.LAB.toString());
-        cmd.addAll(List.of(args));
-        return new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true).redirectErrorStream(true)
-                .timeout(180, TimeUnit.SECONDS).execute();
+        return Launcher.run(dir, java.time.Duration.ofMinutes(3), java.util.Map.of(), args);
     }
 
     /** The nemesis's faults and undos as the journal lists them. */

@@ -9,14 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import lab.provider.LabDir;
 import lab.provider.Processes;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 
 /** `lab fleet` through the real launcher on a local lab: units run, conflict, move when their machine dies. */
@@ -31,10 +28,7 @@ class FleetCliIT {
     Path dir;
 
     ProcessResult lab(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(LauncherIT.LAB.toString()));
-        cmd.addAll(List.of(args));
-        return new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true).redirectErrorStream(true)
-                .timeout(2, TimeUnit.MINUTES).execute();
+        return Launcher.run(dir, java.time.Duration.ofMinutes(2), java.util.Map.of(), args);
     }
 
     String ok(String... args) throws Exception {
@@ -45,9 +39,7 @@ class FleetCliIT {
 
     @AfterEach
     void down() throws Exception {
-        for (String name : LabDir.list(dir)) {
-            lab("down", "--name", name);
-        }
+        Launcher.downAll(dir);
     }
 
     @Test

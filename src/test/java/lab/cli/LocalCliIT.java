@@ -27,11 +27,7 @@ class LocalCliIT {
     Path dir;
 
     ProcessResult lab(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(LauncherIT.LAB.toString());
-        cmd.addAll(List.of(args));
-        return new ProcessExecutor().command(cmd).directory(dir.toFile()).environment(env).readOutput(true)
-                .redirectErrorStream(true).timeout(120, TimeUnit.SECONDS).execute();
+        return Launcher.run(dir, java.time.Duration.ofMinutes(2), env, args);
     }
 
     ProcessResult lab(String... args) throws Exception {
@@ -40,9 +36,7 @@ class LocalCliIT {
 
     @AfterEach
     void down() throws Exception {
-        for (String name : LabDir.list(dir)) {
-            lab("down", "--name", name);
-        }
+        Launcher.downAll(dir);
     }
 
     @Test

@@ -34,11 +34,7 @@ class NetnsCliIT {
     }
 
     ProcessResult lab(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(LauncherIT.LAB.toString());
-        cmd.addAll(List.of(args));
-        return new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true).redirectErrorStream(true)
-                .timeout(120, TimeUnit.SECONDS).execute();
+        return Launcher.run(dir, java.time.Duration.ofMinutes(2), java.util.Map.of(), args);
     }
 
     String namespaces() throws Exception {
@@ -47,9 +43,7 @@ class NetnsCliIT {
 
     @AfterEach
     void down() throws Exception {
-        for (String name : LabDir.list(dir)) {
-            lab("down", "--name", name);
-        }
+        Launcher.downAll(dir);
     }
 
     @Test

@@ -24,18 +24,12 @@ class ScenarioRunIT {
     Path dir;
 
     ProcessResult lab(String... args) throws Exception {
-        String[] cmd = new String[args.length + 1];
-        cmd[0] = LauncherIT.LAB.toString();
-        System.arraycopy(args, 0, cmd, 1, args.length);
-        return new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true)
-                .redirectErrorStream(true).timeout(15, TimeUnit.MINUTES).execute();
+        return Launcher.run(dir, java.time.Duration.ofMinutes(15), java.util.Map.of(), args);
     }
 
     @AfterEach
     void down() throws Exception {
-        for (String name : LabDir.list(dir)) {
-            lab("down", "--name", name);
-        }
+        Launcher.downAll(dir);
     }
 
     @Test

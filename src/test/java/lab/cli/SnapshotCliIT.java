@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import lab.provider.LabDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 
 /**
@@ -26,11 +21,7 @@ class SnapshotCliIT {
     Path dir;
 
     ProcessResult lab(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(LauncherIT.LAB.toString());
-        cmd.addAll(List.of(args));
-        return new ProcessExecutor().command(cmd).directory(dir.toFile()).readOutput(true).redirectErrorStream(true)
-                .timeout(120, TimeUnit.SECONDS).execute();
+        return Launcher.run(dir, java.time.Duration.ofMinutes(2), java.util.Map.of(), args);
     }
 
     String get(String key) throws Exception {
@@ -39,9 +30,7 @@ class SnapshotCliIT {
 
     @AfterEach
     void down() throws Exception {
-        for (String name : LabDir.list(dir)) {
-            lab("down", "--name", name);
-        }
+        Launcher.downAll(dir);
     }
 
     @Test
