@@ -16,6 +16,11 @@ public final class StatusReport {
     }
 
     public static String table(ClusterStatus s) {
+        return table(s, List.of());
+    }
+
+    /** @param alarms the cluster's alarms, like "NOSPACE on core-01", shown under the quorum line when any */
+    public static String table(ClusterStatus s, List<String> alarms) {
         Table t = new Table("NODE", "ROLE", "ADDRESS", "PROCESS", "MEMBER ID", "LEADER", "RAFT TERM", "RAFT INDEX",
                 "DB SIZE", "HEALTH", "CUT FROM");
         for (NodeStatus n : s.nodes()) {
@@ -26,7 +31,9 @@ public final class StatusReport {
                     n.dbSize() > 0 ? size(n.dbSize()) : "", health(n), String.join(",", n.cutFrom().stream().sorted()
                             .toList()));
         }
-        return t + s.summary() + "\n";
+        return t + s.summary() + "\n" + (alarms.isEmpty() ? "" : "alarms: " + String.join(", ", alarms)
+                + (alarms.stream().anyMatch(a -> a.startsWith("NOSPACE")) ? " (writes are refused: compact, defragment, "
+                + "then lab etcdctl -- alarm disarm)" : "") + "\n");
     }
 
     private static String health(NodeStatus n) {
@@ -37,6 +44,10 @@ public final class StatusReport {
     }
 
     public static String json(ClusterStatus s) {
+        return json(s, List.of());
+    }
+
+    public static String json(ClusterStatus s, List<String> alarms) {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (NodeStatus n : s.nodes()) {
@@ -64,6 +75,7 @@ public final class StatusReport {
         out.put("leader", s.leader().orElse(null));
         out.put("term", s.term());
         out.put("problem", s.problem().orElse(null));
+        out.put("alarms", alarms);
         try {
             return LabDir.json().writeValueAsString(out) + "\n";
         } catch (JsonProcessingException e) {

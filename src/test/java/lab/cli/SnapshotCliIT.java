@@ -64,4 +64,25 @@ class SnapshotCliIT {
         String status = lab("status", "--name", "snap").outputUTF8();
         assertTrue(status.contains("quorum: yes (3/3 healthy, 2 needed)"), status);
     }
+
+    /** A backend past its quota: lab status names the NOSPACE alarm and the way out, in the table and in JSON. */
+    @Test
+    void statusShowsTheNospaceAlarm() throws Exception {
+        Files.writeString(dir.resolve("lab.yaml"), "name: full\nnodes: 1\netcd: {quota-backend-bytes: 1MiB}\n");
+        assertEquals(0, lab("up").getExitValue());
+        String big = "x".repeat(100 * 1024); // one argument holds at most 128 KiB (MAX_ARG_STRLEN)
+        String refused = "";
+        for (int i = 0; i < 40 && refused.isEmpty(); i++) {
+            ProcessResult put = lab("etcdctl", "--", "put", "/big", big);
+            if (put.getExitValue() != 0) {
+                refused = put.outputUTF8();
+            }
+        }
+        assertTrue(refused.contains("etcdserver: mvcc: database space exceeded"), "etcd refused a write: " + refused);
+        String status = lab("status").outputUTF8();
+        assertTrue(status.contains("alarms: NOSPACE on core-01 (writes are refused: compact, defragment, then lab "
+                + "etcdctl -- alarm disarm)"), status);
+        assertEquals("[\"NOSPACE on core-01\"]", lab.provider.LabDir.json().readTree(lab("status", "-o", "json")
+                .outputUTF8()).path("alarms").toString());
+    }
 }
