@@ -14,3 +14,13 @@ lab_workdir() {
   printf '%s\n' '[Service]' "ExecStart=/bin/sh -c 'while true; do sleep 1; done'" '' '[X-Fleet]' 'Global=true' \
     > node-exporter.service
 }
+# compare TITLE BASE_LABEL "BASE_RUNS" LABEL "RUNS": the medians of two interleaved series in ms and their ratio.
+compare() {
+  local bm om
+  bm=$(tr ' ' '\n' <<<"$3" | median)
+  om=$(tr ' ' '\n' <<<"$5" | median)
+  printf '%-58s %8s %7s\n' "$1" "ms" "ratio"
+  printf '%-58s %8s %7s\n' "baseline: $2" "$bm" "1.00"
+  printf '%-58s %8s %7.2f\n' "$4" "$om" "$(echo "$om / $bm" | bc -l)"
+  printf 'runs: %s | %s\n' "$3" "$5"
+}

@@ -20,9 +20,5 @@ for i in $(seq "$n"); do
   x+=("$(timed up --name benchnetns --provider netns --subnet 10.77.99.0/24)")
   (cd "$work" && "$lab" down --name benchnetns >/dev/null)
 done
-lm=$(printf '%s\n' "${l[@]}" | median)
-xm=$(printf '%s\n' "${x[@]}" | median)
-printf '%-58s %8s %7s\n' "3 members to a healthy quorum (median of $n)" "ms" "ratio"
-printf '%-58s %8s %7s\n' "baseline: lab up --provider local" "$lm" "1.00"
-printf '%-58s %8s %7.2f\n' "lab up --provider netns (namespaces, sshd, SSH)" "$xm" "$(echo "$xm / $lm" | bc -l)"
-printf 'runs: local %s | netns %s\n' "${l[*]}" "${x[*]}"
+compare "3 members to a healthy quorum (median of $n)" "lab up --provider local" "${l[*]}" \
+  "lab up --provider netns (namespaces, sshd, SSH)" "${x[*]}"

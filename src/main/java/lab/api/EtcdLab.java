@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import lab.etcd.EtcdException;
 import lab.etcd.Member;
 import lab.provider.ClusterStatus;
+import lab.pki.Pki;
 import lab.provider.Lab;
 import lab.provider.Membership;
 import lab.provider.Network;
@@ -155,6 +156,21 @@ public final class EtcdLab implements AutoCloseable {
      */
     public List<URI> endpoints() {
         return op(() -> lab.clientEndpoints().stream().map(URI::create).toList());
+    }
+
+    /**
+     * A TLS lab's files for a client of the test's own: the lab's CA certificate, and a client certificate and key
+     * (PKCS#8 PEM) it issued, as jetcd's {@code sslContext(b -> b.trustManager(ca).keyManager(cert, key))} and
+     * etcdctl's {@code --cacert/--cert/--key} take them.
+     */
+    public record ClientTls(Path ca, Path cert, Path key) {
+    }
+
+    /** @return the client's TLS files when the lab was made with {@code security: {tls: true}}; empty otherwise */
+    public java.util.Optional<ClientTls> clientTls() {
+        return op(() -> lab.tls() ? java.util.Optional.of(new ClientTls(lab.pki().cert(Pki.CA),
+                lab.pki().cert(Pki.CLIENT), lab.pki().keyFile(Pki.CLIENT)))
+                : java.util.Optional.<ClientTls>empty());
     }
 
     /** @return {@link #endpoints()} as a comma list, as ETCDCTL_ENDPOINTS takes it */

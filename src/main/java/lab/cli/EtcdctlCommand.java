@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import lab.provider.NodeState;
 import lab.provider.Lab;
+import lab.provider.Recovery;
 import lab.spec.EnvironmentException;
 import org.zeroturnaround.exec.ProcessExecutor;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ final class EtcdctlCommand extends RunningLabVerb implements Callable<Integer> {
         Lab lab = lab();
         String endpoints = lab.state().members().stream().map(NodeState::clientUrl).collect(Collectors.joining(","));
         List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoints));
+        cmd.addAll(Recovery.tlsFlags(lab));
         cmd.addAll(args);
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();

@@ -22,6 +22,11 @@ final class RenderCommand extends LabVerb implements Callable<Integer> {
         SpecLoader.Loaded loaded = specOptions.load(top.workDir());
         loaded.warnings().forEach(w -> spec.commandLine().getErr().println(w));
         Path dir = top.workDir().resolve(out).normalize();
+        if (loaded.spec().security().tls()) {
+            throw new lab.spec.BadInputException("lab render writes what VMs boot with, and VMs do not get a TLS lab's "
+                    + "certificates in their user-data yet: security: {tls: true} runs on the local and netns "
+                    + "providers (README, \"TLS\")");
+        }
         for (Path p : LabRenderer.write(LabRenderer.render(loaded.spec()), dir)) {
             spec.commandLine().getOut().println("wrote " + SpecOptions.display(top.workDir(), p));
         }

@@ -269,14 +269,25 @@ public final class Daemon {
     /** Re-reads the lab: a proxy for every member that is not removed, none for the others. */
     private synchronized void reload() throws IOException {
         view = DaemonView.parse(Files.readString(root.resolve("daemon-view.tsv")));
+        if (Files.exists(root.resolve("pki").resolve("ca.crt"))) {
+            // a TLS lab: every client of the daemon's (fleet, discovery, the page) speaks TLS to its members
+            lab.etcd.Tls.register(view.members().stream().map(m -> m[1]).toList(),
+                    lab.pki.Pki.at(root.resolve("pki").toAbsolutePath()));
+        }
         Map<String, String> wanted = new ConcurrentHashMap<>();
         if (view.proxied()) {
             view.members().forEach(m -> wanted.put(m[0], m[1]));
         }
         for (Map.Entry<String, String> m : wanted.entrySet()) {
             if (!proxies.containsKey(m.getKey())) {
+                javax.net.ssl.SSLContext tls = null;
+                if (Files.exists(root.resolve("pki").resolve("ca.crt"))) {
+                    lab.pki.Pki pki = lab.pki.Pki.at(root.resolve("pki").toAbsolutePath());
+                    lab.etcd.Tls.register(java.util.List.of(m.getValue()), pki);
+                    tls = pki.context(m.getKey());
+                }
                 proxies.put(m.getKey(), new PeerProxy(m.getKey(), new InetSocketAddress(m.getValue(), 2380),
-                        new InetSocketAddress(m.getValue(), HIDDEN_PEER_PORT), rules::get, this::nodeOf));
+                        new InetSocketAddress(m.getValue(), HIDDEN_PEER_PORT), rules::get, this::nodeOf, tls));
             }
         }
         for (String name : proxies.keySet()) {
@@ -302,9 +313,9 @@ public final class Daemon {
         }
         for (String[] m : view.members()) {
             try {
-                for (Member member : EtcdHttp.members("http://" + m[1] + ":2379", false, Duration.ofMillis(500))) {
+                for (Member member : EtcdHttp.members(lab.etcd.Tls.scheme(m[1]) + "://" + m[1] + ":2379", false, Duration.ofMillis(500))) {
                     for (String url : member.peerUrls()) {
-                        view.members().stream().filter(x -> url.equals("http://" + x[1] + ":2380")).findFirst()
+                        view.members().stream().filter(x -> url.equals(lab.etcd.Tls.scheme(x[1]) + "://" + x[1] + ":2380")).findFirst()
                                 .ifPresent(x -> idToNode.put(Long.toHexString(member.id()), x[0]));
                     }
                 }

@@ -51,7 +51,7 @@ final class FleetService implements AutoCloseable {
 
     FleetService(Path labRoot, DaemonView view) {
         agentTtl = view.agentTtlSeconds();
-        view.members().forEach(m -> endpoints.add("http://" + m[1] + ":2379"));
+        view.members().forEach(m -> endpoints.add(lab.etcd.Tls.scheme(m[1]) + "://" + m[1] + ":2379"));
         loops = Executors.newScheduledThreadPool(Math.max(2, view.nodes().size() + 1), r -> {
             Thread t = new Thread(r, "fleet");
             t.setDaemon(true);
@@ -66,7 +66,8 @@ final class FleetService implements AutoCloseable {
         LabDir dir = new LabDir(labRoot.getParent().getParent(), labRoot.getFileName().toString());
         boolean vms = VagrantBackend.profileOf(dir).isPresent();
         for (String[] n : view.nodes()) {
-            String endpoint = n[1].equals("worker") ? endpoints.get(0) : "http://" + n[2] + ":2379";
+            String endpoint = n[1].equals("worker") ? endpoints.get(0) : lab.etcd.Tls.scheme(n[2]) + "://" + n[2]
+                    + ":2379";
             UnitRunner runner;
             String id;
             // what EnvironmentFile=/etc/environment gives units on CoreOS, and every member for etcdctl
@@ -75,6 +76,7 @@ final class FleetService implements AutoCloseable {
             env.put("COREOS_PRIVATE_IPV4", n[2]);
             env.put("ETCDCTL_API", "3");
             env.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
+            env.putAll(lab.etcd.Tls.etcdctlEnv(endpoints.get(0)));
             if (vms) {
                 Machine m = VagrantBackend.connect(dir, n[0]);
                 try {

@@ -267,6 +267,10 @@ public final class EtcdHttp {
     /** A connection whose connect and every read give up after {@code timeout}. */
     private static HttpURLConnection open(String url, Duration timeout) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        if (c instanceof javax.net.ssl.HttpsURLConnection https) {
+            // a TLS lab's member: its CA trusted, lab's client certificate presented (client-cert-auth)
+            Tls.context(url).ifPresent(ctx -> https.setSSLSocketFactory(ctx.getSocketFactory()));
+        }
         int ms = (int) Math.max(1, timeout.toMillis());
         c.setConnectTimeout(ms);
         c.setReadTimeout(ms);

@@ -59,7 +59,7 @@ public final class RegisterClient implements AutoCloseable {
      */
     public RegisterClient(List<String> endpoints, Duration timeout, boolean serializable) {
         // No retries inside jetcd: a retried write would be two attempts under one recorded operation.
-        this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).retryMaxAttempts(0)
+        this.client = Tls.jetcd(endpoints).retryMaxAttempts(0)
                 .connectTimeout(Duration.ofSeconds(1)).build();
         this.kv = client.getKVClient();
         this.timeout = timeout;

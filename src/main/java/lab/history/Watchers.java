@@ -140,7 +140,7 @@ public final class Watchers implements AutoCloseable {
     }
 
     private Client client(int member) {
-        return clients.computeIfAbsent(member, m -> Client.builder().endpoints(urls.get(m)).retryMaxAttempts(0)
+        return clients.computeIfAbsent(member, m -> lab.etcd.Tls.jetcd(List.of(urls.get(m))).retryMaxAttempts(0)
                 .connectTimeout(Duration.ofSeconds(1)).build());
     }
 

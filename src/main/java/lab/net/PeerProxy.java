@@ -39,6 +39,8 @@ public final class PeerProxy implements Closeable {
     private final Supplier<LinkRules> rules;
     private final Function<String, String> senderName;
     private final ServerSocket server;
+    /** A TLS lab's: the node's certificate, served to dialing peers and presented to the member; else null. */
+    private final javax.net.ssl.SSLContext tls;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
 
     /**
@@ -85,12 +87,30 @@ public final class PeerProxy implements Closeable {
      */
     public PeerProxy(String node, InetSocketAddress listen, InetSocketAddress target, Supplier<LinkRules> rules,
                      Function<String, String> senderName) throws IOException {
+        this(node, listen, target, rules, senderName, null);
+    }
+
+    /**
+     * @param tls for a TLS lab: the proxy terminates the peers' TLS with the node's certificate (requiring theirs,
+     *     as etcd's --peer-client-cert-auth does), reads the sender from the decrypted request as on a plain lab, and
+     *     dials the member over TLS presenting the node's certificate. It may: the certificates are the lab's own.
+     */
+    public PeerProxy(String node, InetSocketAddress listen, InetSocketAddress target, Supplier<LinkRules> rules,
+                     Function<String, String> senderName, javax.net.ssl.SSLContext tls) throws IOException {
         this.node = node;
         this.listen = listen;
         this.target = target;
         this.rules = rules;
         this.senderName = senderName;
-        this.server = new ServerSocket();
+        this.tls = tls;
+        if (tls != null) {
+            javax.net.ssl.SSLServerSocket ss = (javax.net.ssl.SSLServerSocket) tls.getServerSocketFactory()
+                    .createServerSocket();
+            ss.setNeedClientAuth(true);
+            this.server = ss;
+        } else {
+            this.server = new ServerSocket();
+        }
         server.setReuseAddress(true);
         server.bind(listen);
         Thread t = new Thread(this::acceptLoop, "proxy-" + node);
@@ -159,7 +179,7 @@ public final class PeerProxy implements Closeable {
             String urls = header(text, "x-peerurls");
             String id = header(text, "x-server-from");
             String sender = urls != null ? urls.split(",")[0].trim() : id == null ? null : id.toLowerCase(Locale.ROOT);
-            out = new Socket();
+            out = upstream();
             Link link = new Link(sender,
                     text.startsWith("GET /raft/stream/"), in, out);
             // Registered first: a rule change from here on finds it, whatever step it is at.
@@ -232,7 +252,7 @@ public final class PeerProxy implements Closeable {
         if (System.nanoTime() - notServingAt < 300_000_000L) {
             return false;
         }
-        try (Socket probe = new Socket()) {
+        try (Socket probe = upstream()) {
             probe.connect(target, 150);
             probe.setSoTimeout(150);
             probe.getOutputStream().write(("GET /version HTTP/1.1\r\nHost: " + target.getHostString()
@@ -246,6 +266,11 @@ public final class PeerProxy implements Closeable {
         }
         notServingAt = System.nanoTime();
         return false;
+    }
+
+    /** An unconnected socket to the member: TLS with the node's certificate on a TLS lab. */
+    private Socket upstream() throws IOException {
+        return tls == null ? new Socket() : tls.getSocketFactory().createSocket();
     }
 
     /**

@@ -13,6 +13,7 @@ import lab.daemon.DaemonClient;
 import lab.render.EtcdEnvReader;
 import lab.render.LabRenderer;
 import lab.render.NodeEtcd;
+import lab.pki.Pki;
 import lab.spec.BadInputException;
 import lab.spec.EnvironmentException;
 import lab.spec.Ipv4;
@@ -39,6 +40,32 @@ public final class Lab {
         this.state = state;
         this.log = log;
         this.backend = backend(state.provider());
+        if (tls()) {
+            lab.etcd.Tls.register(state.nodes().stream().map(NodeState::address).toList(), pki());
+        }
+    }
+
+    /** Whether the lab's etcd speaks TLS: it has a CA of its own (made by `lab up` for security: {tls: true}). */
+    public boolean tls() {
+        return Files.exists(dir.root().resolve("pki").resolve("ca.crt"));
+    }
+
+    /** The lab's certificates (TLS labs). */
+    public lab.pki.Pki pki() {
+        return lab.pki.Pki.at(dir.root().resolve("pki").toAbsolutePath());
+    }
+
+    /**
+     * A TLS lab's certificate for a node, made when it has none (at `lab up`, and for a member added later): its
+     * SANs are its hostname, localhost, its lab address, its address on this machine and 127.0.0.1.
+     */
+    void issueCertificate(NodeState n) {
+        if (!tls() || Files.exists(pki().cert(n.name()))) {
+            return;
+        }
+        pki().issue(n.name(), List.of(n.name(), "localhost"), new ArrayList<>(new java.util.LinkedHashSet<>(List.of(
+                n.specAddress(), n.address(), "127.0.0.1"))));
+        lab.etcd.Tls.register(List.of(n.address()), pki());
     }
 
     /**
@@ -148,6 +175,10 @@ public final class Lab {
     public static Lab create(Path workDir, LabSpec spec, Integer block, Consumer<String> log,
                                   Consumer<Lab> created) {
         NodeBackend backend = backend(spec.provider());
+        if (spec.security().tls() && spec.provider() == ProviderKind.VAGRANT) {
+            throw new BadInputException("security: {tls: true} runs on the local and netns providers so far; on "
+                    + "Vagrant VMs the certificates are not yet written into the user-data (README, \"TLS\")");
+        }
         LabDir dir = new LabDir(workDir, spec.name());
         Optional<LabState> previous = dir.read();
         if (previous.isPresent()) {
@@ -191,6 +222,10 @@ public final class Lab {
         Lab lab = new Lab(dir, s, log);
         created.accept(lab);
         try {
+            if (spec.security().tls()) {
+                Pki.create(dir.root().resolve("pki").toAbsolutePath(), spec.name());
+                s.nodes().forEach(lab::issueCertificate);
+            }
             lab.backend.prepare(lab, spec);
             // etcd spends its first ~2 s checking whether its peers already form a cluster and retries them
             // afterwards, so the members start while the daemon's JVM (and with it the peer proxies) comes up.

@@ -11,6 +11,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import lab.etcd.EtcdException;
 import lab.etcd.EtcdHttp;
+import lab.etcd.Tls;
 import lab.etcd.Member;
 import lab.render.NodeEtcd;
 import lab.spec.BadInputException;
@@ -61,10 +62,11 @@ public final class Membership {
         }
         String specAddress = existing.map(NodeState::specAddress).orElseGet(() -> nextAddress(lab));
         String address = lab.address(specAddress);
-        String peerUrl = "http://" + address + ":2380";
+        String peerUrl = Tls.scheme(lab.state().nodes().get(0).address()) + "://" + address + ":2380";
         // The proxy for the new member's advertised peer URL must exist before anybody dials it.
         lab.update(new NodeState(node, Role.MEMBER, specAddress, address, NodeEtcd.Kind.MEMBER, 0, 0, "",
                 true, learner, "", NodeState.Process.STOPPED));
+        lab.issueCertificate(lab.node(node));
         String userData = lab.state().userData().get(lab.state().members().get(0).name());
         lab.mutate(s -> s.withUserData(node, userData));
         lab.daemon().reload();
@@ -181,7 +183,7 @@ public final class Membership {
     }
 
     private static Member memberOf(Lab lab, List<Member> members, NodeState n) {
-        String url = "http://" + n.address() + ":2380";
+        String url = Tls.scheme(n.address()) + "://" + n.address() + ":2380";
         return members.stream().filter(m -> m.peerUrls().contains(url)).findFirst()
                 .orElseThrow(() -> new BadInputException(n.name() + " is not in the cluster's member list"));
     }
@@ -193,7 +195,7 @@ public final class Membership {
         if (!m.name().isEmpty()) {
             return m.name();
         }
-        String host = m.peerUrls().get(0).replaceAll("^http://|:\\d+$", "");
+        String host = m.peerUrls().get(0).replaceAll("^https?://|:\\d+$", "");
         return lab.byAddress(host).map(NodeState::name).orElse(Long.toHexString(m.id()));
     }
 

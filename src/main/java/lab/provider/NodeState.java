@@ -42,6 +42,6 @@ public record NodeState(String name, Role role, String specAddress, String addre
     }
 
     public String clientUrl() {
-        return "http://" + address + ":2379";
+        return lab.etcd.Tls.scheme(address) + "://" + address + ":2379";
     }
 }

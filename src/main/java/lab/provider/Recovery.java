@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import lab.etcd.EtcdException;
 import lab.etcd.EtcdHttp;
+import lab.etcd.Tls;
+import lab.pki.Pki;
 import lab.spec.BadInputException;
 import lab.spec.EnvironmentException;
 import lab.spec.EtcdSettings;
@@ -56,8 +58,10 @@ public final class Recovery {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            ProcessResult r = etcdctl("--endpoints=" + n.clientUrl(), "--command-timeout=60s", "snapshot", "save",
-                    part.toString());
+            List<String> args = new ArrayList<>(tlsFlags(lab));
+            args.addAll(List.of("--endpoints=" + n.clientUrl(), "--command-timeout=60s", "snapshot", "save",
+                    part.toString()));
+            ProcessResult r = etcdctl(args.toArray(String[]::new));
             if (r.getExitValue() != 0) {
                 throw new EnvironmentException("snapshot from " + n.name() + " failed: " + last(r.outputUTF8()));
             }
@@ -282,11 +286,21 @@ public final class Recovery {
     }
 
     private static String peerUrl(NodeState n) {
-        return "http://" + n.address() + ":" + EtcdSettings.PEER_PORT;
+        return Tls.scheme(n.address()) + "://" + n.address() + ":" + EtcdSettings.PEER_PORT;
     }
 
     private static String token(Lab lab, NodeState n) {
         return lab.etcdOf(n).env().getOrDefault("ETCD_INITIAL_CLUSTER_TOKEN", "lab-" + lab.state().name());
+    }
+
+    /** etcdctl's flags for a TLS lab: its CA, and lab's client certificate (empty for a plain lab). */
+    public static List<String> tlsFlags(Lab lab) {
+        if (!lab.tls()) {
+            return List.of();
+        }
+        Pki pki = lab.pki();
+        return List.of("--cacert=" + pki.cert(Pki.CA), "--cert=" + pki.cert(Pki.CLIENT),
+                "--key=" + pki.keyFile(Pki.CLIENT));
     }
 
     private static ProcessResult etcdctl(String... args) {

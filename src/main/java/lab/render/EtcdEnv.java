@@ -47,7 +47,35 @@ public final class EtcdEnv {
         env.put("ETCD_HEARTBEAT_INTERVAL", Integer.toString(e.heartbeatMs()));
         env.put("ETCD_ELECTION_TIMEOUT", Integer.toString(e.electionMs()));
         env.put("ETCD_SNAPSHOT_COUNT", Integer.toString(e.snapshotCount()));
+        if (spec.security().tls()) {
+            tls(spec, env);
+        }
         return env;
+    }
+
+    /** Where a TLS lab's member finds its certificates (the local provider maps them to the lab's pki/ files). */
+    public static final String CERT_DIR = "/etc/ssl/etcd";
+
+    /**
+     * TLS on the client and peer listeners (etcd's security guide: --cert-file, --key-file, --trusted-ca-file,
+     * --peer-*), every URL https; peers always present and check certificates of the lab's CA
+     * (--peer-client-cert-auth), clients when client-cert-auth is asked for.
+     */
+    private static void tls(LabSpec spec, Map<String, String> env) {
+        for (String k : new String[] {"ETCD_LISTEN_CLIENT_URLS", "ETCD_ADVERTISE_CLIENT_URLS", "ETCD_LISTEN_PEER_URLS",
+            "ETCD_INITIAL_ADVERTISE_PEER_URLS", "ETCD_INITIAL_CLUSTER"}) {
+            if (env.containsKey(k)) {
+                env.put(k, env.get(k).replace("http://", "https://"));
+            }
+        }
+        env.put("ETCD_CERT_FILE", CERT_DIR + "/member.crt");
+        env.put("ETCD_KEY_FILE", CERT_DIR + "/member.key");
+        env.put("ETCD_TRUSTED_CA_FILE", CERT_DIR + "/ca.crt");
+        env.put("ETCD_CLIENT_CERT_AUTH", Boolean.toString(spec.security().clientCertAuth()));
+        env.put("ETCD_PEER_CERT_FILE", CERT_DIR + "/member.crt");
+        env.put("ETCD_PEER_KEY_FILE", CERT_DIR + "/member.key");
+        env.put("ETCD_PEER_TRUSTED_CA_FILE", CERT_DIR + "/ca.crt");
+        env.put("ETCD_PEER_CLIENT_CERT_AUTH", "true");
     }
 
     /** Settings only etcd 3 knows (Flatcar's etcd-member); etcd2 had no pre-vote and always served v2. */
@@ -106,6 +134,7 @@ public final class EtcdEnv {
     /** The members' client URLs, comma-separated: what workers, fleet and etcdctl are pointed at. */
     public static String memberClientUrls(LabSpec spec) {
         return spec.members().stream().map(NodeSpec::address).map(a -> url(a, EtcdSettings.CLIENT_PORT))
+                .map(u -> spec.security().tls() ? u.replace("http://", "https://") : u)
                 .collect(Collectors.joining(","));
     }
 

@@ -268,9 +268,10 @@ final class Actions {
         List<String> nodes = run.resolve(step.arg("on"));
         for (String n : nodes) {
             NodeState node = run.lab.node(n);
-            ExecResult r = run.lab.exec(n, step.arg("command"), Map.of("LAB_NODE", n, "LAB_NODE_ADDRESS",
-                    node.address(), "ETCDCTL_API", "3", "ETCDCTL_ENDPOINTS", node.clientUrl()),
-                    Duration.ofSeconds(60));
+            Map<String, String> env = new java.util.HashMap<>(Map.of("LAB_NODE", n, "LAB_NODE_ADDRESS",
+                    node.address(), "ETCDCTL_API", "3", "ETCDCTL_ENDPOINTS", node.clientUrl()));
+            env.putAll(lab.etcd.Tls.etcdctlEnv(node.clientUrl()));
+            ExecResult r = run.lab.exec(n, step.arg("command"), env, Duration.ofSeconds(60));
             if (!r.ok()) {
                 throw new ScenarioFailure("exec on " + n + " exited " + r.exitCode() + ": " + (r.stdout()
                         + r.stderr()).trim());

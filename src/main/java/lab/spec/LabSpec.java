@@ -10,7 +10,8 @@ import java.util.Optional;
  */
 public record LabSpec(String name, ProviderKind provider, Profile profile, Bootstrap bootstrap, Subnet subnet,
                       List<NodeSpec> nodes, EtcdSettings etcd, UpdateSettings update, Firewall firewall,
-                      List<String> sshAuthorizedKeys, VmSettings vm, FleetSettings fleet, String source) {
+                      List<String> sshAuthorizedKeys, VmSettings vm, FleetSettings fleet, String source,
+                      Security security) {
 
     public LabSpec {
         nodes = List.copyOf(nodes);

@@ -89,12 +89,13 @@ public final class SpecLoader {
         Firewall firewall = top.map("firewall").map(SpecLoader::readFirewall).orElse(Firewall.disabled());
         List<String> keys = top.map("ssh").map(SpecLoader::readSsh).orElse(List.of());
         FleetSettings fleet = top.map("fleet").map(SpecLoader::readFleet).orElse(FleetSettings.defaults());
+        Security security = top.map("security").map(SpecLoader::readSecurity).orElse(Security.none());
         top.finish();
 
         List<NodeSpec> nodes = new NodeLayout(file, subnet, firstAddress, top.keyPos("first-address"), problems)
                 .resolve(decls);
         LabSpec spec = new LabSpec(name, provider, profile, bootstrap, subnet, nodes, etcd, update, firewall, keys, vm,
-                fleet, file);
+                fleet, file, security);
         SpecChecks.check(spec, top, problems, overrides);
         problems.throwIfErrors();
         return new Loaded(spec, problems.warnings());
@@ -211,6 +212,21 @@ public final class SpecLoader {
         SpecChecks.etcd(out, e);
         e.finish();
         return out;
+    }
+
+    private static Security readSecurity(YamlMap m) {
+        boolean tls = m.bool("tls").orElse(false);
+        boolean certAuth = m.bool("client-cert-auth").orElse(false);
+        if (certAuth && !tls) {
+            m.problems().error(m.keyPos("client-cert-auth"), "client-cert-auth: needs tls: true (client certificates "
+                    + "are a TLS handshake's)");
+        }
+        if (m.has("auth")) {
+            m.problems().error(m.keyPos("auth"), "security auth: (etcd's users and roles) is not built yet; "
+                    + "tls: and client-cert-auth: are");
+        }
+        m.finish();
+        return new Security(tls, certAuth);
     }
 
     private static UpdateSettings readUpdate(YamlMap u) {

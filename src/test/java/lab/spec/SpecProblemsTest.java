@@ -50,6 +50,16 @@ class SpecProblemsTest {
                 Arguments.of("election timeout too short", "etcd:\n  heartbeat-interval: 300\n  election-timeout: 1000\n",
                         "3:21", "election-timeout 1000 ms must be at least 5 x heartbeat-interval (1500 ms); etcd "
                                 + "refuses to start otherwise"),
+                Arguments.of("tls of the wrong type", "security: {tls: always}\n", "1:17",
+                        "\"tls\" must be true or false, got \"always\""),
+                Arguments.of("unknown security key", "security: {tls: true, cipher: aes}\n", "1:23",
+                        "unknown key \"cipher\" in security; known keys: tls, client-cert-auth, auth"),
+                Arguments.of("client certs without tls", "security: {client-cert-auth: true}\n", "1:12",
+                        "client-cert-auth: needs tls: true (client certificates are a TLS handshake's)"),
+                Arguments.of("auth not built", "security: {tls: true, auth: true}\n", "1:23", "security auth: (etcd's "
+                        + "users and roles) is not built yet; tls: and client-cert-auth: are"),
+                Arguments.of("quota not a size", "etcd:\n  quota-backend-bytes: lots\n", "2:24",
+                        "quota-backend-bytes takes a size from 1MiB to 8GiB, like 16MiB; got \"lots\""),
                 Arguments.of("bad agent ttl", "fleet:\n  agent-ttl: 500ms\n", "2:14", "agent-ttl takes whole "
                         + "seconds from 1s to 1h (fleet renews leases in seconds), got \"500ms\""),
                 Arguments.of("unknown fleet key", "fleet:\n  agent_ttl: 5s\n", "2:3",

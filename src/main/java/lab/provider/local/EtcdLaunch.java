@@ -69,6 +69,16 @@ public final class EtcdLaunch {
         return env;
     }
 
+    /**
+     * A TLS lab's certificate paths (the user-data's {@value lab.render.EtcdEnv#CERT_DIR}, where a VM gets its
+     * files) pointed at the node's own files in the lab's pki/ folder on this machine.
+     */
+    public static void localCerts(Map<String, String> env, java.nio.file.Path pkiDir, String node) {
+        String dir = lab.render.EtcdEnv.CERT_DIR + "/";
+        env.replaceAll((k, v) -> v.startsWith(dir) ? pkiDir.resolve(v.substring(dir.length())
+                .replace("member.", node + ".")).toString() : v);
+    }
+
     public static List<String> command(NodeEtcd.Kind kind, Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         cmd.add(etcdBinary());

@@ -51,6 +51,7 @@ public final class LocalBackend implements NodeBackend {
         List<String> known = new ArrayList<>(s.nodes().stream().map(NodeState::specAddress).toList());
         known.add(s.hostSpecAddress());
         Map<String, String> env = EtcdLaunch.env(etcd, addresses, known, lab.dir().dataDir(n.name()).toString());
+        EtcdLaunch.localCerts(env, lab.dir().root().resolve("pki").toAbsolutePath(), n.name());
         env.putAll(extraEnv);
         List<String> cmd = EtcdLaunch.command(etcd.kind(), env);
         if (etcd.kind() == NodeEtcd.Kind.GATEWAY) {

@@ -113,6 +113,8 @@ public final class NetnsBackend extends SshNodeBackend {
         if (env.containsKey("ETCD_DATA_DIR")) {
             env.put("ETCD_DATA_DIR", nodeDir.resolve("data").toString());
         }
+        // a TLS lab's certificates: the node's own files in pki/, which the namespaces share with this machine
+        EtcdLaunch.localCerts(env, lab.dir().root().resolve("pki").toAbsolutePath(), n.name());
         env.putAll(extraEnv);
         Machine m = machine(lab, n.name());
         NetnsLayout l = layout(lab.dir());

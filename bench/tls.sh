@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `lab up` of a 3-member TLS lab (security: {tls: true, client-cert-auth: true}: a CA and four certificates made,
+# every client and peer link TLS, the peer proxies terminating it) against a plain 3-member lab, interleaved in one
+# run, median of N each, to a healthy quorum. Target: TLS within 1.3x of plain.
+#   bench/tls.sh [N] [PROVIDER]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-7}"
+provider="${2:-local}"
+. bench/lib.sh
+lab_workdir
+printf 'name: plain\nnodes: 3\n' > plain.yaml
+printf 'name: tls\nnodes: 3\nsecurity: {tls: true, client-cert-auth: true}\n' > tls.yaml
+p=(); t=()
+for i in $(seq "$n"); do
+  p+=("$(time_ms "$lab" up -f plain.yaml --provider "$provider")")
+  "$lab" etcdctl --name plain -- endpoint health >/dev/null   # it came up (time_ms ignores failures)
+  "$lab" down --name plain >/dev/null
+  t+=("$(time_ms "$lab" up -f tls.yaml --provider "$provider")")
+  "$lab" etcdctl --name tls -- endpoint health | grep -q '^https://'   # up, and TLS
+  "$lab" down --name tls >/dev/null
+done
+compare "lab up, 3 members, $provider (median of $n)" "plain lab" "${p[*]}" "TLS lab with client-cert-auth" "${t[*]}"
