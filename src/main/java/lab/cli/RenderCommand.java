@@ -22,12 +22,16 @@ final class RenderCommand extends LabVerb implements Callable<Integer> {
         SpecLoader.Loaded loaded = specOptions.load(top.workDir());
         loaded.warnings().forEach(w -> spec.commandLine().getErr().println(w));
         Path dir = top.workDir().resolve(out).normalize();
+        lab.pki.Pki pki = null;
         if (loaded.spec().security().tls()) {
-            throw new lab.spec.BadInputException("lab render writes what VMs boot with, and VMs do not get a TLS lab's "
-                    + "certificates in their user-data yet: security: {tls: true} runs on the local and netns "
-                    + "providers (README, \"TLS\")");
+            // a CA of the rendering's own, each member's certificate into its user-data, the keys in D/pki (0600)
+            pki = lab.pki.Pki.create(dir.resolve("pki").toAbsolutePath(), loaded.spec().name());
+            for (lab.spec.NodeSpec n : loaded.spec().nodes()) {
+                pki.issue(n.name(), java.util.List.of(n.name(), "localhost"), java.util.List.of(n.address(),
+                        "127.0.0.1"));
+            }
         }
-        for (Path p : LabRenderer.write(LabRenderer.render(loaded.spec()), dir)) {
+        for (Path p : LabRenderer.write(LabRenderer.render(loaded.spec(), pki), dir)) {
             spec.commandLine().getOut().println("wrote " + SpecOptions.display(top.workDir(), p));
         }
         return ExitCode.OK;

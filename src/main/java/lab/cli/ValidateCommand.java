@@ -142,7 +142,7 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
         CloudConfigValidator validator = validator(chosen, loaded.spec().profile() == lab.spec.Profile.COREOS
                 ? Version.V1_13 : Version.FLATCAR);
         // The spec is only good if what it renders to is: check every user-data file it produces.
-        LabRenderer.Rendered r = LabRenderer.render(loaded.spec());
+        LabRenderer.Rendered r = renderForCheck(loaded.spec());
         r.files().forEach((path, content) -> {
             if (path.startsWith(LabRenderer.USER_DATA_DIR + "/")) {
                 userData(validator, path + " (rendered from " + display + ")", content, problems);
@@ -201,5 +201,31 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
         all.forEach(out::println);
         long errors = all.stream().filter(p -> p.severity() == Severity.ERROR).count();
         out.printf("%d file(s) checked: %d error(s), %d warning(s)%n", fileCount, errors, all.size() - errors);
+    }
+
+    /** The rendering to check; a TLS spec's with certificates of a throw-away CA (the real ones are made by lab up). */
+    private static LabRenderer.Rendered renderForCheck(lab.spec.LabSpec spec) {
+        if (!spec.security().tls()) {
+            return LabRenderer.render(spec);
+        }
+        java.nio.file.Path tmp = null;
+        try {
+            tmp = java.nio.file.Files.createTempDirectory("lab-validate-pki");
+            lab.pki.Pki pki = lab.pki.Pki.create(tmp.resolve("pki"), spec.name());
+            for (lab.spec.NodeSpec n : spec.nodes()) {
+                pki.issue(n.name(), java.util.List.of(n.name()), java.util.List.of(n.address()));
+            }
+            return LabRenderer.render(spec, pki);
+        } catch (java.io.IOException e) {
+            throw new lab.spec.EnvironmentException("cannot make a temporary folder: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try (var all = java.nio.file.Files.walk(tmp)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (java.io.IOException ignored) {
+                    // a temp folder left behind is harmless
+                }
+            }
+        }
     }
 }

@@ -175,10 +175,6 @@ public final class Lab {
     public static Lab create(Path workDir, LabSpec spec, Integer block, Consumer<String> log,
                                   Consumer<Lab> created) {
         NodeBackend backend = backend(spec.provider());
-        if (spec.security().tls() && spec.provider() == ProviderKind.VAGRANT) {
-            throw new BadInputException("security: {tls: true} runs on the local and netns providers so far; on "
-                    + "Vagrant VMs the certificates are not yet written into the user-data (README, \"TLS\")");
-        }
         LabDir dir = new LabDir(workDir, spec.name());
         Optional<LabState> previous = dir.read();
         if (previous.isPresent()) {
@@ -204,7 +200,17 @@ public final class Lab {
         // Claiming a block and recording it must be one step for labs brought up side by side (lab run --parallel).
         synchronized (Lab.class) {
             claimed = backend.reserve(workDir, spec, block);
-            LabRenderer.Rendered rendered = LabRenderer.render(spec);
+            Pki pki = null;
+            if (spec.security().tls()) {
+                // before the rendering, which carries each member's certificate into its user-data
+                pki = Pki.create(dir.root().resolve("pki").toAbsolutePath(), spec.name());
+                for (NodeSpec n : spec.nodes()) {
+                    String local = backend.address(stateOf(spec, claimed), n.address());
+                    pki.issue(n.name(), List.of(n.name(), "localhost"), new ArrayList<>(new java.util.LinkedHashSet<>(
+                            List.of(n.address(), local, "127.0.0.1"))));
+                }
+            }
+            LabRenderer.Rendered rendered = LabRenderer.render(spec, pki);
             List<NodeState> nodes = new ArrayList<>();
             Map<String, String> userData = new HashMap<>();
             for (NodeSpec n : spec.nodes()) {
@@ -222,10 +228,6 @@ public final class Lab {
         Lab lab = new Lab(dir, s, log);
         created.accept(lab);
         try {
-            if (spec.security().tls()) {
-                Pki.create(dir.root().resolve("pki").toAbsolutePath(), spec.name());
-                s.nodes().forEach(lab::issueCertificate);
-            }
             lab.backend.prepare(lab, spec);
             // etcd spends its first ~2 s checking whether its peers already form a cluster and retries them
             // afterwards, so the members start while the daemon's JVM (and with it the peer proxies) comes up.

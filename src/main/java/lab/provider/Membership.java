@@ -15,6 +15,7 @@ import lab.etcd.Tls;
 import lab.etcd.Member;
 import lab.render.NodeEtcd;
 import lab.spec.BadInputException;
+import lab.spec.ProviderKind;
 import lab.spec.EnvironmentException;
 import lab.spec.Ipv4;
 import lab.spec.Role;
@@ -59,6 +60,10 @@ public final class Membership {
         Optional<NodeState> existing = lab.state().node(node);
         if (existing.isPresent() && existing.get().process() != NodeState.Process.REMOVED) {
             throw new BadInputException("node \"" + node + "\" is already in lab \"" + lab.state().name() + "\"");
+        }
+        if (lab.tls() && lab.state().provider() == ProviderKind.VAGRANT) {
+            throw new BadInputException("adding a member to a TLS lab on VMs is not built yet: its user-data would "
+                    + "need a certificate of its own; on local and netns labs it gets one");
         }
         String specAddress = existing.map(NodeState::specAddress).orElseGet(() -> nextAddress(lab));
         String address = lab.address(specAddress);

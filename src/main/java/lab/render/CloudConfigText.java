@@ -13,9 +13,13 @@ final class CloudConfigText {
     }
 
     void file(String path, String content) {
+        file(path, content, "0644", "root:root");
+    }
+
+    void file(String path, String content, String permissions, String owner) {
         line(1, "- path: " + path);
-        line(2, "permissions: \"0644\"");
-        line(2, "owner: root:root");
+        line(2, "permissions: \"" + permissions + "\"");
+        line(2, "owner: " + owner);
         block(2, "content", content);
     }
 

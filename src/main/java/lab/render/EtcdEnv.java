@@ -53,8 +53,14 @@ public final class EtcdEnv {
         return env;
     }
 
-    /** Where a TLS lab's member finds its certificates (the local provider maps them to the lab's pki/ files). */
-    public static final String CERT_DIR = "/etc/ssl/etcd";
+    /**
+     * Where a TLS lab's member finds its certificates: inside etcd-member's container, where Flatcar's etcd-wrapper
+     * mounts ETCD_SSL_DIR read-only (flatcar/scripts coreos-overlay/app-admin/etcd-wrapper/files/etcd-wrapper:
+     * {@code -v ${ETCD_SSL_DIR}:/etc/ssl/certs:ro}). The local and netns providers map these paths to pki/ files.
+     */
+    public static final String CERT_DIR = "/etc/ssl/certs";
+    /** Where user-data writes them on the VM, given to etcd-member as ETCD_SSL_DIR (its default: /etc/ssl/certs). */
+    public static final String SSL_DIR = "/etc/ssl/etcd";
 
     /**
      * TLS on the client and peer listeners (etcd's security guide: --cert-file, --key-file, --trusted-ca-file,
@@ -76,6 +82,7 @@ public final class EtcdEnv {
         env.put("ETCD_PEER_KEY_FILE", CERT_DIR + "/member.key");
         env.put("ETCD_PEER_TRUSTED_CA_FILE", CERT_DIR + "/ca.crt");
         env.put("ETCD_PEER_CLIENT_CERT_AUTH", "true");
+        env.put("ETCD_SSL_DIR", SSL_DIR);
     }
 
     /** Settings only etcd 3 knows (Flatcar's etcd-member); etcd2 had no pre-vote and always served v2. */

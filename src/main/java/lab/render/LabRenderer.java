@@ -34,6 +34,17 @@ public final class LabRenderer {
     }
 
     public static Rendered render(LabSpec spec) {
+        return render(spec, null);
+    }
+
+    /**
+     * @param pki a TLS lab's certificates (each node's issued already), written into each node's user-data; null for
+     *     a plain lab. With them every member's user-data differs (its own certificate), so each gets a file.
+     */
+    public static Rendered render(LabSpec spec, lab.pki.Pki pki) {
+        if (spec.security().tls() && pki == null) {
+            throw new IllegalArgumentException("a TLS lab renders with its certificates");
+        }
         Map<String, String> files = new LinkedHashMap<>();
         Map<String, String> fileOfNode = new LinkedHashMap<>();
         for (Role role : Role.values()) {
@@ -43,7 +54,8 @@ public final class LabRenderer {
             }
             Map<String, List<NodeSpec>> byBody = new LinkedHashMap<>();
             for (NodeSpec n : nodes) {
-                byBody.computeIfAbsent(UserDataRenderer.body(spec, n), k -> new ArrayList<>()).add(n);
+                byBody.computeIfAbsent(UserDataRenderer.body(spec, n, tlsFiles(spec, n, pki)), k -> new ArrayList<>())
+                        .add(n);
             }
             boolean shared = byBody.size() == 1;
             for (Map.Entry<String, List<NodeSpec>> e : byBody.entrySet()) {
@@ -59,6 +71,23 @@ public final class LabRenderer {
         ordered.put(VAGRANTFILE, VagrantfileRenderer.render(spec, fileOfNode));
         ordered.putAll(files);
         return new Rendered(ordered, fileOfNode);
+    }
+
+    /** A TLS lab member's files: where etcd-member's wrapper mounts them from, and their PEM text. */
+    private static Map<String, String> tlsFiles(LabSpec spec, NodeSpec n, lab.pki.Pki pki) {
+        if (!spec.security().tls() || n.role() != Role.MEMBER) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> out = new LinkedHashMap<>();
+            out.put(EtcdEnv.SSL_DIR + "/ca.crt", Files.readString(pki.cert(lab.pki.Pki.CA)));
+            out.put(EtcdEnv.SSL_DIR + "/member.crt", Files.readString(pki.cert(n.name())));
+            out.put(EtcdEnv.SSL_DIR + "/member.key", Files.readString(pki.keyFile(n.name())));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new lab.spec.EnvironmentException("cannot read " + n.name() + "'s certificate in " + pki.dir() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

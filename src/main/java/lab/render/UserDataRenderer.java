@@ -24,6 +24,14 @@ public final class UserDataRenderer {
 
     /** The body of a node's user-data (everything below the header comment). */
     public static String body(LabSpec spec, NodeSpec node) {
+        return body(spec, node, Map.of());
+    }
+
+    /**
+     * @param tls a TLS lab member's certificate files by path (the CA's and its own, world-readable; its key 0600),
+     *     owned by etcd, the user Flatcar's etcd-member runs etcd as (etcd-wrapper: docker run -u ETCD_USER)
+     */
+    public static String body(LabSpec spec, NodeSpec node, Map<String, String> tls) {
         CloudConfigText t = new CloudConfigText();
         if (!spec.sshAuthorizedKeys().isEmpty()) {
             t.line(0, "ssh_authorized_keys:");
@@ -35,6 +43,7 @@ public final class UserDataRenderer {
         if (spec.firewall().enabled()) {
             t.file(IptablesRules.PATH, IptablesRules.render(spec));
         }
+        tls.forEach((path, content) -> t.file(path, content, path.endsWith(".key") ? "0600" : "0644", "etcd:etcd"));
         t.blank();
         t.line(0, "coreos:");
         if (spec.profile() == Profile.COREOS) {

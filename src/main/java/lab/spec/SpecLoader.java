@@ -90,6 +90,10 @@ public final class SpecLoader {
         List<String> keys = top.map("ssh").map(SpecLoader::readSsh).orElse(List.of());
         FleetSettings fleet = top.map("fleet").map(SpecLoader::readFleet).orElse(FleetSettings.defaults());
         Security security = top.map("security").map(SpecLoader::readSecurity).orElse(Security.none());
+        if (security.tls() && profile == Profile.COREOS) {
+            problems.error(top.keyPos("security"), "security: {tls: true} is built for the flatcar profile (etcd-member "
+                    + "with its certificates under ETCD_SSL_DIR); the coreos profile's etcd2 has no TLS rendering");
+        }
         top.finish();
 
         List<NodeSpec> nodes = new NodeLayout(file, subnet, firstAddress, top.keyPos("first-address"), problems)

@@ -58,6 +58,9 @@ class SpecProblemsTest {
                         "client-cert-auth: needs tls: true (client certificates are a TLS handshake's)"),
                 Arguments.of("auth not built", "security: {tls: true, auth: true}\n", "1:23", "security auth: (etcd's "
                         + "users and roles) is not built yet; tls: and client-cert-auth: are"),
+                Arguments.of("tls on coreos", "profile: coreos\nsecurity: {tls: true}\n", "2:1", "security: {tls: true} "
+                        + "is built for the flatcar profile (etcd-member with its certificates under ETCD_SSL_DIR); the "
+                        + "coreos profile's etcd2 has no TLS rendering"),
                 Arguments.of("quota not a size", "etcd:\n  quota-backend-bytes: lots\n", "2:24",
                         "quota-backend-bytes takes a size from 1MiB to 8GiB, like 16MiB; got \"lots\""),
                 Arguments.of("bad agent ttl", "fleet:\n  agent-ttl: 500ms\n", "2:14", "agent-ttl takes whole "

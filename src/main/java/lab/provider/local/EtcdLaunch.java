@@ -75,6 +75,7 @@ public final class EtcdLaunch {
      */
     public static void localCerts(Map<String, String> env, java.nio.file.Path pkiDir, String node) {
         String dir = lab.render.EtcdEnv.CERT_DIR + "/";
+        env.remove("ETCD_SSL_DIR"); // the wrapper's, not etcd's
         env.replaceAll((k, v) -> v.startsWith(dir) ? pkiDir.resolve(v.substring(dir.length())
                 .replace("member.", node + ".")).toString() : v);
     }

@@ -111,7 +111,7 @@ public final class VagrantBackend extends SshNodeBackend {
     @Override
     public void prepare(Lab lab, LabSpec spec) {
         LabDir dir = lab.dir();
-        LabRenderer.write(LabRenderer.render(spec), dir.root());
+        LabRenderer.write(LabRenderer.render(spec, lab.tls() ? lab.pki() : null), dir.root());
         SshKeys.ensure(labKey(dir), "lab-" + spec.name()); // the Vagrantfile would make it too, the same way
         new Vms(spec.profile(), Map.of()).write(dir); // before any VM exists: `lab down` knows to call vagrant
         try {
@@ -171,7 +171,12 @@ public final class VagrantBackend extends SshNodeBackend {
      */
     @Override
     public void reprovision(Lab lab, LabSpec spec) {
-        LabRenderer.Rendered r = LabRenderer.render(spec);
+        if (spec.security().tls() != lab.tls()) {
+            throw new BadInputException("lab \"" + lab.state().name() + "\" runs " + (lab.tls() ? "with" : "without")
+                    + " TLS: TLS is not switched on running VMs; `lab down --name " + lab.state().name()
+                    + "` and `lab up` to recreate it");
+        }
+        LabRenderer.Rendered r = LabRenderer.render(spec, lab.tls() ? lab.pki() : null);
         LabState s = lab.state();
         List<String> wanted = spec.nodes().stream().map(NodeSpec::name).toList();
         List<String> have = s.nodes().stream().map(NodeState::name).toList();

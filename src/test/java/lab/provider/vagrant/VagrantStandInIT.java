@@ -198,6 +198,31 @@ class VagrantStandInIT {
      * of before (keys with '-', a key Vagrant inserts, the lab's key appended to authorized_keys) loses its etcd
      * settings and, after a reboot, SSH; today's keeps both.
      */
+    /**
+     * A TLS lab on stand-in VMs: each member's certificate and key arrive in its user-data (write_files under
+     * /etc/ssl/etcd, the key 0600), etcd-member finds them where Flatcar's wrapper mounts ETCD_SSL_DIR, plain HTTP
+     * is refused and lab etcdctl speaks TLS; the rendered user-data passes lab validate for Flatcar.
+     */
+    @Test
+    void aTlsLabComesUpOnStandInVms() throws Exception {
+        Files.writeString(dir.resolve("tls.yaml"), "name: vsi\nnodes: 3\nsecurity: {tls: true, client-cert-auth: "
+                + "true}\n");
+        ok("up", "-f", "tls.yaml", "--provider", "vagrant", "--subnet", SUBNET);
+        String health = ok("etcdctl", "--name", "vsi", "--", "endpoint", "health");
+        assertEquals(3, health.lines().filter(l -> l.startsWith("https://" + NET) && l.contains("is healthy"))
+                .count(), health);
+        assertFalse(answers(1), "plain HTTP to a member is refused");
+        String files = ok("ssh", "core-02", "--name", "vsi", "--", "stat -c '%a %n' /etc/ssl/etcd/*");
+        assertTrue(files.contains("600 /etc/ssl/etcd/member.key"), files);
+        assertTrue(files.contains("644 /etc/ssl/etcd/member.crt"), files);
+        try (var userData = Files.list(dir.resolve(".lab/vsi/user-data"))) {
+            List<String> args = new ArrayList<>(List.of("validate", "--cloudinit", "flatcar"));
+            userData.map(Path::toString).sorted().forEach(args::add);
+            assertEquals(3 + 3, args.size(), "a user-data file per member (each has its own certificate)");
+            ok(args.toArray(String[]::new));
+        }
+    }
+
     @Test
     void theFakeBoxAppliesUserDataAndKeysAsFlatcarDoes() throws Exception {
         String yaml = "name: fb\nnodes: 1\nsubnet: " + SUBNET + "\n";
