@@ -14,10 +14,10 @@ printf 'name: tls\nnodes: 3\nsecurity: {tls: true, client-cert-auth: true}\n' > 
 p=(); t=()
 for i in $(seq "$n"); do
   p+=("$(time_ms "$lab" up -f plain.yaml --provider "$provider")")
-  "$lab" etcdctl --name plain -- endpoint health >/dev/null   # it came up (time_ms ignores failures)
+  "$lab" etcdctl --name plain -- endpoint health >/dev/null 2>&1   # it came up (time_ms ignores failures)
   "$lab" down --name plain >/dev/null
   t+=("$(time_ms "$lab" up -f tls.yaml --provider "$provider")")
-  "$lab" etcdctl --name tls -- endpoint health | grep -q '^https://'   # up, and TLS
+  "$lab" etcdctl --name tls -- endpoint health 2>&1 | grep -q '^https://'   # up, and TLS (etcdctl: stderr)
   "$lab" down --name tls >/dev/null
 done
 compare "lab up, 3 members, $provider (median of $n)" "plain lab" "${p[*]}" "TLS lab with client-cert-auth" "${t[*]}"
