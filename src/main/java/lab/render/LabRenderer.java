@@ -110,6 +110,12 @@ public final class LabRenderer {
             for (Map.Entry<String, String> e : r.files().entrySet()) {
                 Path p = out.resolve(e.getKey());
                 Files.createDirectories(p.getParent());
+                if (e.getValue().contains("PRIVATE KEY-----")) {
+                    // a TLS member's user-data carries its key: readable by its owner only, as the key in pki/
+                    Files.deleteIfExists(p);
+                    Files.createFile(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                }
                 Files.writeString(p, e.getValue());
                 written.add(p);
             }

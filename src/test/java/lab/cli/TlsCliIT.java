@@ -73,8 +73,10 @@ class TlsCliIT {
             assertTrue(ud.contains("ETCD_CERT_FILE=/etc/ssl/certs/member.crt") && ud.contains(
                     "ETCD_SSL_DIR=/etc/ssl/etcd"), ud);
         }
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                dir.resolve("out/pki/core-01.key"))));
+        for (String f : new String[] {"out/pki/core-01.key", "out/user-data/core-01.yaml"}) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dir.resolve(f))), f + " holds a private key");
+        }
         ProcessResult validate = lab("validate", "--cloudinit", "flatcar", "lab.yaml", "out/user-data/core-01.yaml",
                 "out/user-data/core-02.yaml", "out/user-data/core-03.yaml");
         assertEquals(0, validate.getExitValue(), validate.outputUTF8());
