@@ -34,6 +34,7 @@ import lab.provider.Lab;
 import lab.provider.LabDir;
 import lab.provider.NodeState;
 import lab.provider.NodeStatus;
+import lab.provider.Recovery;
 import lab.provider.StatusProbe;
 import lab.spec.Role;
 
@@ -74,6 +75,8 @@ public final class UiServer {
     private volatile String stepText = "";
     private volatile boolean stepWaiting;
     private volatile ClusterStatus lastProbe;
+    /** The cluster's alarms at the last probe ("NOSPACE on core-01"). */
+    private volatile List<String> alarms = List.of();
     private volatile Map<String, List<String[]>> units = Map.of();
     private volatile String lastSent = "";
     private java.util.concurrent.ScheduledExecutorService loops;
@@ -319,6 +322,7 @@ public final class UiServer {
         Lab lab = lab();
         ClusterStatus s = StatusProbe.probe(lab, PROBE);
         lastProbe = s;
+        alarms = Recovery.alarmsByMember(lab, s, PROBE);
         if (s.term() > 0) {
             synchronized (terms) {
                 terms.addLast(new long[] {System.currentTimeMillis(), s.term()});
@@ -469,6 +473,8 @@ public final class UiServer {
         q.put("term", now.term());
         q.put("state", probed == null ? "unknown" : now.availability());
         q.put("words", probed == null ? "asking the members..." : now.inWords());
+        ArrayNode al = o.putArray("alarms");
+        alarms.forEach(al::add);
         ArrayNode cut = o.putArray("cut");
         r.cut().stream().sorted(java.util.Comparator.comparing((List<String> l) -> l.get(0))
                 .thenComparing(l -> l.get(1))).forEach(l -> cut.addArray().add(l.get(0)).add(l.get(1)));

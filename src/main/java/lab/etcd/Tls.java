@@ -26,6 +26,14 @@ public final class Tls {
         addresses.forEach(a -> BY_ADDRESS.put(a, pki));
     }
 
+    /**
+     * A plain lab's addresses: when a TLS lab of this JVM had them before (its lab taken down, a later lab on the
+     * same block or subnet, as `lab run` brings up one scenario's lab after another), they speak plain HTTP again.
+     */
+    public static void unregister(Collection<String> addresses) {
+        addresses.forEach(BY_ADDRESS::remove);
+    }
+
     /** @return https for an address of a TLS lab, else http */
     public static String scheme(String address) {
         return BY_ADDRESS.containsKey(address) ? "https" : "http";

@@ -40,8 +40,11 @@ public final class Lab {
         this.state = state;
         this.log = log;
         this.backend = backend(state.provider());
+        // the addresses' scheme is this lab's: one JVM may run a TLS lab and later a plain one on the same addresses
         if (tls()) {
             lab.etcd.Tls.register(state.nodes().stream().map(NodeState::address).toList(), pki());
+        } else {
+            lab.etcd.Tls.unregister(state.nodes().stream().map(NodeState::address).toList());
         }
     }
 
@@ -571,6 +574,7 @@ public final class Lab {
     public synchronized void destroy() {
         destroyed = true;
         destroy(dir, state);
+        lab.etcd.Tls.unregister(state.nodes().stream().map(NodeState::address).toList());
     }
 
     /** Removes whatever a recorded lab left: its processes, its network objects, its directory. */

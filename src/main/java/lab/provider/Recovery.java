@@ -237,6 +237,29 @@ public final class Recovery {
         return Membership.call(lab, ep -> EtcdHttp.alarms(ep, CALL));
     }
 
+    /**
+     * The cluster's alarms named by member ("NOSPACE on core-01"), for `lab status` and the page. etcd answers an
+     * alarm list through raft, so it is asked only with a quorum, of the leader, within {@code timeout}; empty
+     * otherwise, or when the leader does not answer in time.
+     */
+    public static List<String> alarmsByMember(Lab lab, ClusterStatus s, Duration timeout) {
+        if (!s.quorum() || s.leader().isEmpty()) {
+            return List.of();
+        }
+        try {
+            String url = lab.node(s.leader().get()).clientUrl();
+            List<String> out = new ArrayList<>();
+            for (EtcdHttp.Alarm a : EtcdHttp.alarms(url, timeout)) {
+                String id = Long.toHexString(a.memberId());
+                out.add(a.alarm() + " on " + s.nodes().stream().filter(n -> n.memberId().equals(id))
+                        .map(NodeStatus::name).findFirst().orElse(id));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            return List.of(); // the quorum line already says what answered
+        }
+    }
+
     /** Disarms every alarm; returns how many there were. */
     public static int disarm(Lab lab) {
         List<EtcdHttp.Alarm> alarms = alarms(lab);

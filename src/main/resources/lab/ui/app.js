@@ -270,6 +270,11 @@
     setText(quorum, state.quorum.words + (state.quorum.term ? " (term " + state.quorum.term + ")" : ""));
     quorum.dataset.state = state.quorum.state;
     quorum.dataset.leader = state.quorum.leader || "";
+    const alarms = q("#alarms");
+    const raised = state.alarms || [];
+    alarms.hidden = raised.length === 0;
+    setText(alarms, raised.length ? "alarm: " + raised.join(", ") + " (writes are refused: compact, defragment, "
+        + "then disarm)" : "");
     drawPicture();
     drawTable();
     drawWrites();

@@ -27,7 +27,9 @@ class EtcdLabTlsIT {
     void aClientOfOurOwnUsesTheLabsCertificates() throws Exception {
         Path spec = dir.resolve("lab.yaml");
         Files.writeString(spec, "name: sec\nnodes: 3\nsecurity: {tls: true, client-cert-auth: true}\n");
+        String tlsHost;
         try (EtcdLab lab = EtcdLab.builder().spec(spec).workDir(dir).start()) {
+            tlsHost = lab.endpoint("core-01").getHost();
             EtcdLab.ClientTls tls = lab.clientTls().orElseThrow();
             assertTrue(lab.endpointList().startsWith("https://"), lab.endpointList());
             ByteSequence key = ByteSequence.from("/tls/k", StandardCharsets.UTF_8);
@@ -42,6 +44,13 @@ class EtcdLabTlsIT {
                 assertEquals("v1", etcd.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs().get(0).getValue()
                         .toString(StandardCharsets.UTF_8));
             }
+        }
+        // the next lab of this JVM on the same addresses is plain, and is spoken to in plain HTTP (a whole-library
+        // run once asked every later lab for https after tls-kill-leader)
+        try (EtcdLab plain = EtcdLab.builder().workDir(dir.resolve("plain")).name("plain").start()) {
+            assertEquals(tlsHost, plain.endpoint("core-01").getHost(), "the same addresses, freed and taken again");
+            assertTrue(plain.endpointList().startsWith("http://"), plain.endpointList());
+            assertEquals(3, plain.awaitHealthy(Duration.ofSeconds(20)).voters());
         }
     }
 }

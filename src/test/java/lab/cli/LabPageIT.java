@@ -251,4 +251,27 @@ class LabPageIT {
     String timeline() {
         return (String) js("return [...document.querySelectorAll('#timeline li')].map(l => l.textContent).join('\\n');");
     }
+
+    /** A backend past its quota: the page names the NOSPACE alarm and the way out, and drops it once disarmed. */
+    @Test
+    void thePageShowsTheNospaceAlarm() throws Exception {
+        Files.writeString(dir.resolve("lab.yaml"), "name: full\nnodes: 1\netcd: {quota-backend-bytes: 1MiB}\n");
+        assertEquals(0, lab("up").getExitValue());
+        browser.get(url("ui"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "available".equals(attr("#quorum",
+                "data-state")));
+        assertEquals("", attr("#alarms", "hidden"), "no alarm yet: hidden");
+        String big = "x".repeat(100 * 1024);
+        for (int i = 0; i < 40 && lab("etcdctl", "--", "put", "/big", big).getExitValue() == 0; i++) {
+            // each write keeps the old value until a compaction: 1 MiB is reached within a dozen
+        }
+        Awaitility.await("the alarm on the page").atMost(Duration.ofSeconds(5)).until(() -> attr("#alarms",
+                "hidden") == null);
+        assertEquals("alarm: NOSPACE on core-01 (writes are refused: compact, defragment, then disarm)",
+                text("#alarms"));
+        shot("nospace");
+        assertEquals(0, lab("etcdctl", "--", "alarm", "disarm").getExitValue());
+        Awaitility.await("the alarm gone from the page").atMost(Duration.ofSeconds(5)).until(() -> attr("#alarms",
+                "hidden") != null);
+    }
 }
