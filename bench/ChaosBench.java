@@ -73,8 +73,16 @@ public class ChaosBench {
             System.out.println(row("3 members, " + d + ", seed 1000", o));
             Matcher h = Pattern.compile("history: (\\S+history.json)").matcher(o.out());
             if (h.find()) {
-                System.out.printf("history.json: %d bytes%n", Files.size(Path.of(h.group(1))));
+                Path history = Path.of(h.group(1));
+                System.out.printf("history.json: %d bytes%n", Files.size(history));
+                Path watch = history.resolveSibling("watch.json");
+                if (Files.exists(watch)) {
+                    System.out.printf("watch.json: %d bytes%n", Files.size(watch));
+                }
             }
+            // the watchers' line: events delivered, acknowledged writes, resumes
+            o.out().lines().filter(l -> l.contains(" watch: ") && l.contains("delivered")).forEach(l ->
+                    System.out.println(l.trim()));
             if (o.exit() != 0) {
                 System.out.println(o.out());
             }
