@@ -27,8 +27,7 @@ final class RenderCommand extends LabVerb implements Callable<Integer> {
             // a CA of the rendering's own, each member's certificate into its user-data, the keys in D/pki (0600)
             pki = lab.pki.Pki.create(dir.resolve("pki").toAbsolutePath(), loaded.spec().name());
             for (lab.spec.NodeSpec n : loaded.spec().nodes()) {
-                pki.issue(n.name(), java.util.List.of(n.name(), "localhost"), java.util.List.of(n.address(),
-                        "127.0.0.1"));
+                pki.issueNode(n.name(), n.address());
             }
         }
         for (Path p : LabRenderer.write(LabRenderer.render(loaded.spec(), pki), dir)) {

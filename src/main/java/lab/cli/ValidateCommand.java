@@ -213,16 +213,16 @@ final class ValidateCommand extends LabVerb implements Callable<Integer> {
             tmp = java.nio.file.Files.createTempDirectory("lab-validate-pki");
             lab.pki.Pki pki = lab.pki.Pki.create(tmp.resolve("pki"), spec.name());
             for (lab.spec.NodeSpec n : spec.nodes()) {
-                pki.issue(n.name(), java.util.List.of(n.name()), java.util.List.of(n.address()));
+                pki.issueNode(n.name(), n.address());
             }
             return LabRenderer.render(spec, pki);
         } catch (java.io.IOException e) {
             throw new lab.spec.EnvironmentException("cannot make a temporary folder: " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
-                try (var all = java.nio.file.Files.walk(tmp)) {
-                    all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                } catch (java.io.IOException ignored) {
+                try {
+                    lab.provider.LabDir.deleteTree(tmp);
+                } catch (RuntimeException ignored) {
                     // a temp folder left behind is harmless
                 }
             }

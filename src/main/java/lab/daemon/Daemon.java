@@ -269,10 +269,11 @@ public final class Daemon {
     /** Re-reads the lab: a proxy for every member that is not removed, none for the others. */
     private synchronized void reload() throws IOException {
         view = DaemonView.parse(Files.readString(root.resolve("daemon-view.tsv")));
-        if (Files.exists(root.resolve("pki").resolve("ca.crt"))) {
+        lab.pki.Pki pki = Files.exists(root.resolve("pki").resolve("ca.crt"))
+                ? lab.pki.Pki.at(root.resolve("pki").toAbsolutePath()) : null;
+        if (pki != null) {
             // a TLS lab: every client of the daemon's (fleet, discovery, the page) speaks TLS to its members
-            lab.etcd.Tls.register(view.members().stream().map(m -> m[1]).toList(),
-                    lab.pki.Pki.at(root.resolve("pki").toAbsolutePath()));
+            lab.etcd.Tls.register(view.members().stream().map(m -> m[1]).toList(), pki);
         }
         Map<String, String> wanted = new ConcurrentHashMap<>();
         if (view.proxied()) {
@@ -280,12 +281,7 @@ public final class Daemon {
         }
         for (Map.Entry<String, String> m : wanted.entrySet()) {
             if (!proxies.containsKey(m.getKey())) {
-                javax.net.ssl.SSLContext tls = null;
-                if (Files.exists(root.resolve("pki").resolve("ca.crt"))) {
-                    lab.pki.Pki pki = lab.pki.Pki.at(root.resolve("pki").toAbsolutePath());
-                    lab.etcd.Tls.register(java.util.List.of(m.getValue()), pki);
-                    tls = pki.context(m.getKey());
-                }
+                javax.net.ssl.SSLContext tls = pki == null ? null : pki.context(m.getKey());
                 proxies.put(m.getKey(), new PeerProxy(m.getKey(), new InetSocketAddress(m.getValue(), 2380),
                         new InetSocketAddress(m.getValue(), HIDDEN_PEER_PORT), rules::get, this::nodeOf, tls));
             }

@@ -33,13 +33,12 @@ public final class WatchCheck {
         Map<String, WatchHistory.Write> byValue = new HashMap<>();
         // what happened at each revision of the workload's keys: an acknowledged write, or the first event of it
         TreeMap<Long, String> at = new TreeMap<>();
-        Map<Long, WatchHistory.Write> writeAt = new HashMap<>();
+        TreeMap<Long, WatchHistory.Write> writes = new TreeMap<>();
         for (WatchHistory.Write w : h.writes()) {
             byValue.put(w.value(), w);
             at.put(w.revision(), w.key() + "=" + w.value());
-            writeAt.put(w.revision(), w);
+            writes.put(w.revision(), w);
         }
-        TreeMap<Long, WatchHistory.Write> writes = new TreeMap<>(writeAt);
         int events = 0;
         for (int i = 0; i < h.watchers().size(); i++) {
             for (WatchHistory.Event e : h.watchers().get(i)) {
@@ -66,8 +65,7 @@ public final class WatchCheck {
             Set<Long> revisions = new HashSet<>();
             long last = h.start();
             String lastMember = "";
-            for (int j = 0; j < es.size(); j++) {
-                WatchHistory.Event e = es.get(j);
+            for (WatchHistory.Event e : es) {
                 if (!seen.add(e.revision() + "\u0000" + e.key())) {
                     problems.add(name(i, e.member()) + " delivered revision " + e.revision() + " (" + e.key()
                             + ") twice");
@@ -81,7 +79,7 @@ public final class WatchCheck {
                     for (Map.Entry<Long, String> g : at.subMap(last, false, e.revision(), false).entrySet()) {
                         if (!revisions.contains(g.getKey())) {
                             problems.add(name(i, e.member()) + " skipped revision " + g.getKey() + " (" + g.getValue()
-                                    + acked(writeAt.get(g.getKey())) + "): it delivered " + (last == h.start()
+                                    + acked(writes.get(g.getKey())) + "): it delivered " + (last == h.start()
                                     ? "nothing before" : "revision " + last + " through " + lastMember + ", then")
                                     + " revision " + e.revision() + " through " + e.member());
                         }
@@ -93,7 +91,7 @@ public final class WatchCheck {
             }
             if (h.caughtUp()) {
                 // one line per watcher: the first write it never delivered, and how many more
-                java.util.SortedMap<Long, WatchHistory.Write> missed = writes.tailMap(Math.max(last, h.start()), false);
+                java.util.SortedMap<Long, WatchHistory.Write> missed = writes.tailMap(last, false);
                 if (!missed.isEmpty()) {
                     WatchHistory.Write w = missed.get(missed.firstKey());
                     problems.add(name(i, lastMember) + " never delivered revision " + w.revision() + " (" + w.key()

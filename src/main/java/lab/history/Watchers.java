@@ -74,6 +74,11 @@ public final class Watchers implements AutoCloseable {
         return watchers.size();
     }
 
+    /** @return the revision the watchers started after */
+    public long startRevision() {
+        return start;
+    }
+
     /** @return the member watcher {@code i} started through */
     public String firstMember(int i) {
         return names.get(i % names.size());

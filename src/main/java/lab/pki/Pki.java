@@ -126,6 +126,16 @@ public final class Pki {
         }
     }
 
+    /**
+     * Issues a node's certificate with the SANs every TLS lab gives one: its name (the hostname) and localhost, its
+     * addresses (the lab's, and the one on this machine where that differs) and 127.0.0.1.
+     */
+    public void issueNode(String node, String... addresses) {
+        java.util.Set<String> ips = new java.util.LinkedHashSet<>(List.of(addresses));
+        ips.add("127.0.0.1");
+        issue(node, List.of(node, "localhost"), new ArrayList<>(ips));
+    }
+
     public Path dir() {
         return dir;
     }
@@ -214,8 +224,4 @@ public final class Pki {
         return new BigInteger(63, new SecureRandom());
     }
 
-    /** Whether {@code s} is an IP address literal (a SAN of kind iPAddress rather than dNSName). */
-    public static boolean isIp(String s) {
-        return s.matches("[0-9.]+") || s.contains(":");
-    }
 }

@@ -66,8 +66,7 @@ public final class Lab {
         if (!tls() || Files.exists(pki().cert(n.name()))) {
             return;
         }
-        pki().issue(n.name(), List.of(n.name(), "localhost"), new ArrayList<>(new java.util.LinkedHashSet<>(List.of(
-                n.specAddress(), n.address(), "127.0.0.1"))));
+        pki().issueNode(n.name(), n.specAddress(), n.address());
         lab.etcd.Tls.register(List.of(n.address()), pki());
     }
 
@@ -208,9 +207,7 @@ public final class Lab {
                 // before the rendering, which carries each member's certificate into its user-data
                 pki = Pki.create(dir.root().resolve("pki").toAbsolutePath(), spec.name());
                 for (NodeSpec n : spec.nodes()) {
-                    String local = backend.address(stateOf(spec, claimed), n.address());
-                    pki.issue(n.name(), List.of(n.name(), "localhost"), new ArrayList<>(new java.util.LinkedHashSet<>(
-                            List.of(n.address(), local, "127.0.0.1"))));
+                    pki.issueNode(n.name(), n.address(), backend.address(stateOf(spec, claimed), n.address()));
                 }
             }
             LabRenderer.Rendered rendered = LabRenderer.render(spec, pki);

@@ -169,6 +169,20 @@ public final class LabDir {
         }
     }
 
+    /** Deletes a file tree (children first); nothing when it is not there. */
+    public static void deleteTree(Path tree) {
+        if (!Files.exists(tree)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new lab.spec.EnvironmentException("cannot delete " + tree + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The names of the labs with state under {@code workDir}. */
     public static List<String> list(Path workDir) {
         Path labs = workDir.resolve(LABS);

@@ -67,7 +67,7 @@ public final class Membership {
         }
         String specAddress = existing.map(NodeState::specAddress).orElseGet(() -> nextAddress(lab));
         String address = lab.address(specAddress);
-        String peerUrl = Tls.scheme(lab.state().nodes().get(0).address()) + "://" + address + ":2380";
+        String peerUrl = (lab.tls() ? "https" : "http") + "://" + address + ":2380";
         // The proxy for the new member's advertised peer URL must exist before anybody dials it.
         lab.update(new NodeState(node, Role.MEMBER, specAddress, address, NodeEtcd.Kind.MEMBER, 0, 0, "",
                 true, learner, "", NodeState.Process.STOPPED));

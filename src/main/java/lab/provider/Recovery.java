@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import lab.etcd.EtcdException;
 import lab.etcd.EtcdHttp;
 import lab.etcd.Tls;
 import lab.pki.Pki;
@@ -47,7 +45,9 @@ public final class Recovery {
      * moved in place once etcdctl verified it, so a failed save leaves no half file.
      */
     public static SnapshotInfo save(Lab lab, String from, Path file) {
-        NodeState n = from != null ? lab.node(from) : leader(lab).orElseThrow(() -> new EnvironmentException(
+        // the leader by lab status's own rule (says it leads, and a majority of the answering members name it)
+        NodeState n = from != null ? lab.node(from) : StatusProbe.probe(lab, Duration.ofMillis(500)).leader()
+                .map(lab::node).orElseThrow(() -> new EnvironmentException(
                 "no member of lab \"" + lab.state().name() + "\" names a leader: give --from NODE to save a "
                 + "snapshot from one member"));
         if (n.role() != Role.MEMBER) {
@@ -126,16 +126,16 @@ public final class Recovery {
         for (int i = 0; i < members.size(); i++) {
             NodeState n = members.get(i);
             Path tmp = dirs.get(i).resolveSibling("data.restore");
-            delete(tmp);
+            LabDir.deleteTree(tmp);
             ProcessResult r = etcdctl("snapshot", "restore", file.toString(), "--name", n.name(), "--initial-cluster",
                     initial, "--initial-cluster-token", token, "--initial-advertise-peer-urls", peerUrl(n),
                     "--data-dir", tmp.toString());
             if (r.getExitValue() != 0) {
-                delete(tmp);
+                LabDir.deleteTree(tmp);
                 throw new EnvironmentException("restoring " + n.name() + " from " + file + " failed: "
                         + last(r.outputUTF8()));
             }
-            delete(dirs.get(i));
+            LabDir.deleteTree(dirs.get(i));
             try {
                 Files.move(tmp, dirs.get(i), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
@@ -274,26 +274,6 @@ public final class Recovery {
         return alarms.size();
     }
 
-    /** The member that says it leads and that a majority of the answering members name. */
-    static Optional<NodeState> leader(Lab lab) {
-        java.util.Map<Long, Integer> votes = new java.util.HashMap<>();
-        java.util.Map<Long, NodeState> byId = new java.util.HashMap<>();
-        for (NodeState n : lab.state().members()) {
-            try {
-                MemberStatus st = EtcdHttp.status(n.clientUrl(), Duration.ofMillis(500));
-                byId.put(st.memberId(), n);
-                if (st.leaderId() != 0) {
-                    votes.merge(st.leaderId(), 1, Integer::sum);
-                }
-            } catch (EtcdException e) {
-                // not answering: no vote
-            }
-        }
-        long voters = lab.state().members().stream().filter(n -> !n.learner()).count();
-        return votes.entrySet().stream().filter(e -> e.getValue() > voters / 2).map(e -> byId.get(e.getKey()))
-                .filter(java.util.Objects::nonNull).findFirst();
-    }
-
     public static String size(long bytes) {
         return bytes >= 1 << 20 ? String.format("%.1f MiB", bytes / 1048576.0) : (bytes >> 10) + " kB";
     }
@@ -347,18 +327,5 @@ public final class Recovery {
     private static String last(String output) {
         List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
         return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1).replaceFirst("^Error: ", "");
-    }
-
-    private static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new EnvironmentException("cannot delete " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -76,6 +76,7 @@ final class WorkloadRun {
                     start = o.revision();
                     break;
                 }
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // as Workload.start waits
             }
             watchers = new Watchers(names, every, w, spec.watchersOn(members.size()), start);
             watchers.start();
@@ -91,7 +92,7 @@ final class WorkloadRun {
                 through.append(i == 0 ? "" : ", ").append(i).append(" via ").append(watchers.firstMember(i));
             }
             run.say("watch: " + watchers.count() + " watcher(s) of " + Workload.PREFIX + "* from revision "
-                    + (watchers.history(false).start() + 1) + " (" + through + ")");
+                    + (watchers.startRevision() + 1) + " (" + through + ")");
         }
         return new WorkloadRun(sc, w, watchers, leaders);
     }

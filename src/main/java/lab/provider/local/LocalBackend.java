@@ -94,17 +94,7 @@ public final class LocalBackend implements NodeBackend {
 
     @Override
     public void deleteData(Lab lab, NodeState n) {
-        Path data = lab.dir().dataDir(n.name());
-        if (!Files.exists(data)) {
-            return;
-        }
-        try (var all = Files.walk(data)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (java.io.IOException e) {
-            throw new EnvironmentException("cannot delete " + data + ": " + e.getMessage(), e);
-        }
+        LabDir.deleteTree(lab.dir().dataDir(n.name()));
     }
 
     @Override
