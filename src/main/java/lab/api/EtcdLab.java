@@ -173,6 +173,26 @@ public final class EtcdLab implements AutoCloseable {
                 : java.util.Optional.<ClientTls>empty());
     }
 
+    /**
+     * A user of a lab with etcd's auth on, as jetcd's {@code Client.builder().user(...).password(...)} and etcdctl's
+     * {@code --user name:password} take it.
+     */
+    public record Credentials(String user, String password) {
+        @Override
+        public String toString() {
+            return user + ":<password>";
+        }
+    }
+
+    /**
+     * @return the workload's user {@code lab} (read and write on every key; no member, snapshot or user changes)
+     *     when the lab was made with {@code security: {auth: true}}; empty otherwise. Root's password is in the
+     *     lab's {@code auth.json}, for the tools that change the cluster itself.
+     */
+    public java.util.Optional<Credentials> credentials() {
+        return op(() -> lab.auth().map(s -> new Credentials(s.workload().user(), s.workload().password())));
+    }
+
     /** @return {@link #endpoints()} as a comma list, as ETCDCTL_ENDPOINTS takes it */
     public String endpointList() {
         return op(() -> String.join(",", lab.clientEndpoints()));

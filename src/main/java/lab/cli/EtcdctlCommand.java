@@ -22,13 +22,12 @@ final class EtcdctlCommand extends RunningLabVerb implements Callable<Integer> {
         Lab lab = lab();
         String endpoints = lab.state().members().stream().map(NodeState::clientUrl).collect(Collectors.joining(","));
         List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoints));
-        cmd.addAll(Recovery.tlsFlags(lab));
         cmd.addAll(args);
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         try {
             // etcdctl's own exit code is passed through.
-            return new ProcessExecutor().command(cmd).environment("ETCDCTL_API", "3")
+            return new ProcessExecutor().command(cmd).environment(Recovery.etcdctlEnv(lab))
                     .redirectOutput(SshCommand.lines(out)).redirectError(SshCommand.lines(err)).execute().getExitValue();
         } catch (java.io.IOException e) {
             throw new EnvironmentException("etcdctl is not installed: install Debian's etcd-client (sudo apt-get "

@@ -275,6 +275,10 @@ public final class Daemon {
             // a TLS lab: every client of the daemon's (fleet, discovery, the page) speaks TLS to its members
             lab.etcd.Tls.register(view.members().stream().map(m -> m[1]).toList(), pki);
         }
+        // a lab with auth: fleet's registry calls and its units' etcdctl authenticate (`lab up` reloads the daemon
+        // once auth is enabled)
+        lab.etcd.Auth.Secrets.read(root.resolve("auth.json")).ifPresent(s -> lab.etcd.Auth.register(
+                view.nodes().stream().map(n -> n[2]).toList(), s));
         Map<String, String> wanted = new ConcurrentHashMap<>();
         if (view.proxied()) {
             view.members().forEach(m -> wanted.put(m[0], m[1]));

@@ -77,6 +77,7 @@ final class FleetService implements AutoCloseable {
             env.put("ETCDCTL_API", "3");
             env.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
             env.putAll(lab.etcd.Tls.etcdctlEnv(endpoints.get(0)));
+            env.putAll(lab.etcd.Auth.etcdctlEnv(endpoints.get(0), false)); // units are workload: user lab
             if (vms) {
                 Machine m = VagrantBackend.connect(dir, n[0]);
                 try {

@@ -178,12 +178,6 @@ public final class EtcdHttp {
                 timeout);
     }
 
-    /** The hash of the member's key-value store (as of its latest revision) and that revision. */
-    public static long[] hash(String endpoint, Duration timeout) {
-        JsonNode r = post(endpoint, "/v3/maintenance/hash", JSON.createObjectNode(), timeout);
-        return new long[] {u64(r.path("hash")), u64(r.path("header").path("revision"))};
-    }
-
     /** An alarm a member raised: NOSPACE (the backend reached its quota) or CORRUPT. */
     public record Alarm(long memberId, String alarm) {
     }
@@ -233,13 +227,83 @@ public final class EtcdHttp {
         return out;
     }
 
+    /**
+     * Turns on etcd's authentication with lab's two users ({@link Auth}): the roles root and lab (read and write on
+     * every key, the range [\0, \0) as etcdctl's --from-key writes it), the users root and lab with their roles,
+     * then "auth enable". A step etcd answers "already exists" for counts as done, so a bring-up stopped half-way
+     * can repeat it.
+     */
+    public static void enableAuth(String endpoint, Auth.Secrets secrets, Duration timeout) {
+        String all = Base64.getEncoder().encodeToString(new byte[] {0});
+        List<Runnable> steps = List.of(
+                () -> post(endpoint, "/v3/auth/role/add", JSON.createObjectNode().put("name", Auth.ROOT), timeout),
+                () -> post(endpoint, "/v3/auth/user/add", JSON.createObjectNode().put("name", secrets.root().user())
+                        .put("password", secrets.root().password()), timeout),
+                () -> post(endpoint, "/v3/auth/user/grant", JSON.createObjectNode().put("user", secrets.root().user())
+                        .put("role", Auth.ROOT), timeout),
+                () -> post(endpoint, "/v3/auth/role/add", JSON.createObjectNode().put("name", Auth.WORKLOAD), timeout),
+                () -> {
+                    ObjectNode b = JSON.createObjectNode().put("name", Auth.WORKLOAD);
+                    b.putObject("perm").put("permType", "READWRITE").put("key", all).put("range_end", all);
+                    post(endpoint, "/v3/auth/role/grant", b, timeout);
+                },
+                () -> post(endpoint, "/v3/auth/user/add", JSON.createObjectNode().put("name",
+                        secrets.workload().user()).put("password", secrets.workload().password()), timeout),
+                () -> post(endpoint, "/v3/auth/user/grant", JSON.createObjectNode().put("user",
+                        secrets.workload().user()).put("role", Auth.WORKLOAD), timeout),
+                () -> post(endpoint, "/v3/auth/enable", JSON.createObjectNode(), timeout));
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (EtcdException e) {
+                if (!e.etcdError().contains("already exists") && !e.etcdError().contains("already granted")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A token for {@code user} (etcd's simple token, or a JWT when the cluster is set up so). */
+    static String authenticate(String endpoint, Auth.Credentials user, Duration timeout) {
+        JsonNode r = send(endpoint, "/v3/auth/authenticate", JSON.createObjectNode().put("name", user.user())
+                .put("password", user.password()), timeout, null);
+        String token = r.path("token").asText("");
+        if (token.isEmpty()) {
+            throw new EtcdException(endpoint + ": authenticated as " + user.user() + " but got no token");
+        }
+        return token;
+    }
+
+    /**
+     * A gateway call; for a lab with auth it carries the lab's token, and when the member asks for one (none yet,
+     * or expired, or forgotten in a restart) it authenticates as root through the same member and asks once more.
+     */
     private static JsonNode post(String endpoint, String path, JsonNode body, Duration timeout) {
+        String token = Auth.token(endpoint);
+        try {
+            return send(endpoint, path, body, timeout, token);
+        } catch (EtcdException e) {
+            if (!Auth.wantsToken(e)) {
+                throw e;
+            }
+            String fresh = Auth.authenticate(endpoint, token, timeout);
+            if (fresh == null) {
+                throw e;
+            }
+            return send(endpoint, path, body, timeout, fresh);
+        }
+    }
+
+    private static JsonNode send(String endpoint, String path, JsonNode body, Duration timeout, String token) {
         HttpURLConnection c = null;
         try {
             c = open(endpoint + path, timeout);
             c.setRequestMethod("POST");
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", "application/json");
+            if (token != null) {
+                c.setRequestProperty("Authorization", token); // grpc-gateway passes it on as the "token" metadata
+            }
             try (OutputStream o = c.getOutputStream()) {
                 o.write(JSON.writeValueAsBytes(body));
             }

@@ -51,7 +51,7 @@ public final class Tls {
 
     /**
      * A jetcd client builder for these endpoints: a TLS lab's CA trusted and lab's client certificate presented
-     * (netty's SslContextBuilder, which jetcd takes), or plain.
+     * (netty's SslContextBuilder, which jetcd takes), or plain; with the workload's user in a lab with auth.
      */
     public static io.etcd.jetcd.ClientBuilder jetcd(java.util.List<String> endpoints) {
         io.etcd.jetcd.ClientBuilder b = io.etcd.jetcd.Client.builder().endpoints(endpoints.toArray(String[]::new));
@@ -66,6 +66,12 @@ public final class Tls {
                         + e.getMessage(), e);
             }
         }
+        // a lab with auth: the workload's user (jetcd authenticates, and again when a member forgot its token)
+        if (!endpoints.isEmpty()) {
+            Auth.workload(endpoints.get(0)).ifPresent(c -> b.user(io.etcd.jetcd.ByteSequence.from(c.user(),
+                    java.nio.charset.StandardCharsets.UTF_8)).password(io.etcd.jetcd.ByteSequence.from(c.password(),
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        }
         return b;
     }
 
@@ -75,7 +81,8 @@ public final class Tls {
                 p.cert(Pki.CLIENT).toString(), "ETCDCTL_KEY", p.keyFile(Pki.CLIENT).toString())).orElse(Map.of());
     }
 
-    private static String host(String endpoint) {
+    /** The host of a URL or host:port. */
+    static String host(String endpoint) {
         if (endpoint.contains("://")) {
             String h = URI.create(endpoint).getHost();
             return h == null ? endpoint : h;

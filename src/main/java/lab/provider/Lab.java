@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import lab.daemon.DaemonClient;
+import lab.etcd.Auth;
 import lab.render.EtcdEnvReader;
 import lab.render.LabRenderer;
 import lab.render.NodeEtcd;
@@ -28,6 +29,7 @@ import lab.spec.ProviderKind;
  */
 public final class Lab {
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final String AUTH_FILE = "auth.json";
     private final LabDir dir;
     private final Consumer<String> log;
     private final NodeBackend backend;
@@ -46,6 +48,56 @@ public final class Lab {
         } else {
             lab.etcd.Tls.unregister(state.nodes().stream().map(NodeState::address).toList());
         }
+        registerAuth();
+    }
+
+    /** The lab's etcd users and whether its auth is on ({@code security: {auth: true}}); empty for a lab without. */
+    public Optional<Auth.Secrets> auth() {
+        return Auth.Secrets.read(dir.root().resolve(AUTH_FILE));
+    }
+
+    /** Where the passwords of a lab with auth are kept (mode 0600). */
+    public Path authFile() {
+        return dir.root().resolve(AUTH_FILE).toAbsolutePath();
+    }
+
+    /** Tells this JVM's clients which addresses are the lab's, with its users (called again for a new member). */
+    void registerAuth() {
+        List<String> addresses = state.nodes().stream().map(NodeState::address).toList();
+        auth().ifPresentOrElse(s -> Auth.register(addresses, s), () -> Auth.unregister(addresses));
+    }
+
+    /**
+     * For a lab with auth whose etcd does not have it on yet (the first time its cluster is ready): creates the users
+     * and roles and enables auth through a member that answers, then marks it in auth.json and tells the daemon.
+     * A no-op otherwise.
+     */
+    public synchronized void enableAuth() {
+        Optional<Auth.Secrets> secrets = auth();
+        if (secrets.isEmpty() || secrets.get().enabled()) {
+            return;
+        }
+        RuntimeException last = null;
+        for (NodeState m : state.members()) {
+            if (m.process() != NodeState.Process.RUNNING) {
+                continue;
+            }
+            try {
+                lab.etcd.EtcdHttp.enableAuth(m.clientUrl(), secrets.get(), Duration.ofSeconds(10));
+                Auth.Secrets on = secrets.get().enable();
+                on.write(dir.root().resolve(AUTH_FILE));
+                registerAuth();
+                if (state.daemonPid() != 0) {
+                    daemon().reload();
+                }
+                log.accept("etcd auth enabled: users root and lab, passwords in " + authFile());
+                return;
+            } catch (lab.etcd.EtcdException e) {
+                last = e;
+            }
+        }
+        throw new EnvironmentException("could not enable etcd's auth: " + (last == null ? "no member runs"
+                : last.getMessage()));
     }
 
     /** Whether the lab's etcd speaks TLS: it has a CA of its own (made by `lab up` for security: {tls: true}). */
@@ -209,6 +261,10 @@ public final class Lab {
                 for (NodeSpec n : spec.nodes()) {
                     pki.issueNode(n.name(), n.address(), backend.address(stateOf(spec, claimed), n.address()));
                 }
+            }
+            if (spec.security().auth()) {
+                // before any process: a lab whose auth is half set up still has its passwords on disk
+                Auth.Secrets.generate().write(dir.root().resolve(AUTH_FILE));
             }
             LabRenderer.Rendered rendered = LabRenderer.render(spec, pki);
             List<NodeState> nodes = new ArrayList<>();
@@ -572,6 +628,7 @@ public final class Lab {
         destroyed = true;
         destroy(dir, state);
         lab.etcd.Tls.unregister(state.nodes().stream().map(NodeState::address).toList());
+        Auth.unregister(state.nodes().stream().map(NodeState::address).toList());
     }
 
     /** Removes whatever a recorded lab left: its processes, its network objects, its directory. */

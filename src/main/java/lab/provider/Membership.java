@@ -72,6 +72,7 @@ public final class Membership {
         lab.update(new NodeState(node, Role.MEMBER, specAddress, address, NodeEtcd.Kind.MEMBER, 0, 0, "",
                 true, learner, "", NodeState.Process.STOPPED));
         lab.issueCertificate(lab.node(node));
+        lab.registerAuth();
         String userData = lab.state().userData().get(lab.state().members().get(0).name());
         lab.mutate(s -> s.withUserData(node, userData));
         lab.daemon().reload();

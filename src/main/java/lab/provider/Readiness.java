@@ -57,6 +57,7 @@ public final class Readiness {
                     }))
                     .until(() -> ready(members, notReady) && proxiesServe(proxies, notReady));
             recordMemberIds(lab);
+            lab.enableAuth(); // the first time a lab with auth is ready: its users, roles and "auth enable"
         } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
             String who = notReady.get();
             String node = who.contains(" ") ? who.substring(0, who.indexOf(' ')) : who;

@@ -9,10 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import lab.etcd.Auth;
 import lab.etcd.EtcdHttp;
 import lab.etcd.Tls;
-import lab.pki.Pki;
 import lab.spec.BadInputException;
 import lab.spec.EnvironmentException;
 import lab.spec.EtcdSettings;
@@ -58,10 +59,8 @@ public final class Recovery {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            List<String> args = new ArrayList<>(tlsFlags(lab));
-            args.addAll(List.of("--endpoints=" + n.clientUrl(), "--command-timeout=60s", "snapshot", "save",
-                    part.toString()));
-            ProcessResult r = etcdctl(args.toArray(String[]::new));
+            ProcessResult r = etcdctl(lab, "--endpoints=" + n.clientUrl(), "--command-timeout=60s", "snapshot",
+                    "save", part.toString());
             if (r.getExitValue() != 0) {
                 throw new EnvironmentException("snapshot from " + n.name() + " failed: " + last(r.outputUTF8()));
             }
@@ -86,7 +85,7 @@ public final class Recovery {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file + ": no such snapshot file");
         }
-        ProcessResult r = etcdctl("snapshot", "status", file.toString(), "-w", "json");
+        ProcessResult r = etcdctl(null, "snapshot", "status", file.toString(), "-w", "json");
         if (r.getExitValue() != 0) {
             throw new BadInputException(file + ": not an etcd snapshot (etcdctl snapshot status: "
                     + last(r.outputUTF8()) + ")");
@@ -127,9 +126,9 @@ public final class Recovery {
             NodeState n = members.get(i);
             Path tmp = dirs.get(i).resolveSibling("data.restore");
             LabDir.deleteTree(tmp);
-            ProcessResult r = etcdctl("snapshot", "restore", file.toString(), "--name", n.name(), "--initial-cluster",
-                    initial, "--initial-cluster-token", token, "--initial-advertise-peer-urls", peerUrl(n),
-                    "--data-dir", tmp.toString());
+            ProcessResult r = etcdctl(null, "snapshot", "restore", file.toString(), "--name", n.name(),
+                    "--initial-cluster", initial, "--initial-cluster-token", token, "--initial-advertise-peer-urls",
+                    peerUrl(n), "--data-dir", tmp.toString());
             if (r.getExitValue() != 0) {
                 LabDir.deleteTree(tmp);
                 throw new EnvironmentException("restoring " + n.name() + " from " + file + " failed: "
@@ -296,22 +295,94 @@ public final class Recovery {
         return lab.etcdOf(n).env().getOrDefault("ETCD_INITIAL_CLUSTER_TOKEN", "lab-" + lab.state().name());
     }
 
-    /** etcdctl's flags for a TLS lab: its CA, and lab's client certificate (empty for a plain lab). */
-    public static List<String> tlsFlags(Lab lab) {
-        if (!lab.tls()) {
-            return List.of();
-        }
-        Pki pki = lab.pki();
-        return List.of("--cacert=" + pki.cert(Pki.CA), "--cert=" + pki.cert(Pki.CLIENT),
-                "--key=" + pki.keyFile(Pki.CLIENT));
+    /**
+     * etcdctl's environment for the lab: ETCDCTL_API=3; for a TLS lab its CA and lab's client certificate
+     * (ETCDCTL_CACERT, _CERT, _KEY); for a lab with auth, root (ETCDCTL_USER, kept out of etcdctl's arguments, which
+     * {@code ps} shows).
+     */
+    public static Map<String, String> etcdctlEnv(Lab lab) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("ETCDCTL_API", "3"));
+        lab.state().members().stream().findFirst().map(NodeState::clientUrl).ifPresent(endpoint -> {
+            env.putAll(Tls.etcdctlEnv(endpoint));
+            env.putAll(Auth.etcdctlEnv(endpoint, true));
+        });
+        return env;
     }
 
-    private static ProcessResult etcdctl(String... args) {
+    /**
+     * Whether the running members hold the same data: each has applied revision R, the highest any of them reports,
+     * and their key spaces hash alike up to R. Under a workload the members' revisions rarely agree at one instant
+     * (at 100 writes/s they move every 10 ms); comparing at one revision every member has reached does not depend on
+     * that. Empty when they agree; otherwise what each member showed.
+     */
+    public static Optional<String> divergence(Lab lab, Duration timeout) {
+        List<NodeState> running = lab.state().members().stream().filter(n -> n.process() == NodeState.Process.RUNNING)
+                .toList();
+        Map<String, Long> revisions = new java.util.concurrent.ConcurrentHashMap<>();
+        running.parallelStream().forEach(n -> {
+            try {
+                revisions.put(n.name(), EtcdHttp.status(n.clientUrl(), timeout).revision());
+            } catch (RuntimeException unreachable) {
+                // named below
+            }
+        });
+        long r = revisions.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        // the members furthest ahead first: the others get the most time to apply revision r
+        List<NodeState> asked = running.stream().filter(n -> revisions.containsKey(n.name()))
+                .sorted(java.util.Comparator.comparing((NodeState n) -> revisions.get(n.name())).reversed()).toList();
+        Map<String, Long> hashes = hashKv(lab, asked, r, timeout);
+        List<String> each = new ArrayList<>();
+        for (NodeState n : running) {
+            Long h = hashes.get(n.name());
+            each.add(!revisions.containsKey(n.name()) ? n.name() + " unreachable" : h == null ? n.name() + " at rev "
+                    + revisions.get(n.name()) + ", not at " + r : n.name() + " hash " + Long.toHexString(h));
+        }
+        boolean agree = !running.isEmpty() && hashes.size() == running.size()
+                && hashes.values().stream().distinct().count() == 1;
+        return agree ? Optional.empty() : Optional.of("at revision " + r + ": " + String.join("; ", each));
+    }
+
+    /**
+     * Each member's HashKV at {@code revision} (etcdctl endpoint hashkv --rev: the hash of its key space up to that
+     * revision), by node name; a member that did not answer within {@code timeout}, or has not applied that
+     * revision yet, is missing. What etcd's own corruption check compares. Not the whole backend's Hash, which
+     * differs between healthy members of a cluster with auth: etcd 3.4 bcrypts a new user's password on each member
+     * as it applies it, each with its own salt (auth/store.go UserAdd, v3.4.23; 3.5 hashes once on the leader). And
+     * not through the JSON gateway, where 3.4 maps Hash and HashKV to one path, /v3/maintenance/hash, and serves
+     * Hash (rpc.proto, gw/rpc.pb.gw.go).
+     */
+    public static Map<String, Long> hashKv(Lab lab, List<NodeState> members, long revision, Duration timeout) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        if (members.isEmpty()) {
+            return out;
+        }
+        // etcdctl exits 1 when any member did not answer, after printing the others' hashes on one line of JSON
+        ProcessResult r = etcdctl(lab, "--endpoints=" + String.join(",", members.stream().map(NodeState::clientUrl)
+                .toList()), "--command-timeout=" + timeout.toMillis() + "ms", "endpoint", "hashkv", "--rev=" + revision,
+                "-w", "json");
+        Optional<String> json = r.outputUTF8().lines().filter(l -> l.startsWith("[")).findFirst();
+        if (json.isEmpty()) {
+            return out;
+        }
+        try {
+            for (JsonNode e : LabDir.json().readTree(json.get())) {
+                String endpoint = e.path("Endpoint").asText();
+                members.stream().filter(n -> n.clientUrl().equals(endpoint)).findFirst().ifPresent(n -> out.put(
+                        n.name(), e.path("HashKV").path("hash").asLong()));
+            }
+        } catch (IOException e) {
+            throw new EnvironmentException("etcdctl endpoint hashkv gave no JSON: " + json.get(), e);
+        }
+        return out;
+    }
+
+    private static ProcessResult etcdctl(Lab lab, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add("etcdctl");
         cmd.addAll(List.of(args));
         try {
-            return new ProcessExecutor().command(cmd).environment("ETCDCTL_API", "3").readOutput(true)
+            return new ProcessExecutor().command(cmd).environment(lab == null ? Map.of("ETCDCTL_API", "3")
+                    : etcdctlEnv(lab)).readOutput(true)
                     .redirectErrorStream(true).timeout(120, TimeUnit.SECONDS).execute();
         } catch (IOException e) {
             throw new EnvironmentException("etcdctl is not installed: install Debian's etcd-client (sudo apt-get "

@@ -271,6 +271,7 @@ final class Actions {
             Map<String, String> env = new java.util.HashMap<>(Map.of("LAB_NODE", n, "LAB_NODE_ADDRESS",
                     node.address(), "ETCDCTL_API", "3", "ETCDCTL_ENDPOINTS", node.clientUrl()));
             env.putAll(lab.etcd.Tls.etcdctlEnv(node.clientUrl()));
+            env.putAll(lab.etcd.Auth.etcdctlEnv(node.clientUrl(), true)); // a lab with auth: as root
             ExecResult r = run.lab.exec(n, step.arg("command"), env, Duration.ofSeconds(60));
             if (!r.ok()) {
                 throw new ScenarioFailure("exec on " + n + " exited " + r.exitCode() + ": " + (r.stdout()

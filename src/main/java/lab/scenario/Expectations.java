@@ -97,22 +97,10 @@ final class Expectations {
             }
         }
         if (Boolean.TRUE.equals(a.get("converged"))) {
-            Set<String> seen = new HashSet<>();
-            List<String> each = new ArrayList<>();
-            for (NodeState n : run.lab.state().members()) {
-                if (n.process() == NodeState.Process.RUNNING) {
-                    try {
-                        long[] h = EtcdHttp.hash(n.clientUrl(), CALL);
-                        seen.add(h[0] + "@" + h[1]);
-                        each.add(n.name() + " rev " + h[1] + " hash " + Long.toHexString(h[0]));
-                    } catch (RuntimeException e) {
-                        seen.add(n.name() + " unreachable");
-                        each.add(n.name() + " unreachable");
-                    }
-                }
-            }
-            if (seen.size() != 1) {
-                return fail("every member at the same revision and hash", String.join("; ", each));
+            Optional<String> divergence = Recovery.divergence(run.lab, CALL);
+            if (divergence.isPresent()) {
+                return fail("every member at the highest revision any reports, with the same key-space hash",
+                        divergence.get());
             }
         }
         if (a.containsKey("alarm")) {

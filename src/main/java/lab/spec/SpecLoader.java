@@ -94,6 +94,16 @@ public final class SpecLoader {
             problems.error(top.keyPos("security"), "security: {tls: true} is built for the flatcar profile (etcd-member "
                     + "with its certificates under ETCD_SSL_DIR); the coreos profile's etcd2 has no TLS rendering");
         }
+        if (security.auth() && profile == Profile.COREOS) {
+            problems.error(top.keyPos("security"), "security: {auth: true} is built for the flatcar profile (etcd v3's "
+                    + "users and roles); the coreos profile's etcd2 and fleet speak the v2 API, whose auth lab does "
+                    + "not set up");
+        }
+        if (security.auth() && update.rebootStrategy().equals("etcd-lock")) {
+            problems.error(top.keyPos("update"), "update: {reboot-strategy: etcd-lock} with security: {auth: true}: "
+                    + "locksmithd would need etcd credentials in every user-data (locksmith's etcd_username and "
+                    + "etcd_password), which lab does not render; use reboot-strategy reboot or off");
+        }
         top.finish();
 
         List<NodeSpec> nodes = new NodeLayout(file, subnet, firstAddress, top.keyPos("first-address"), problems)
@@ -225,12 +235,9 @@ public final class SpecLoader {
             m.problems().error(m.keyPos("client-cert-auth"), "client-cert-auth: needs tls: true (client certificates "
                     + "are a TLS handshake's)");
         }
-        if (m.has("auth")) {
-            m.problems().error(m.keyPos("auth"), "security auth: (etcd's users and roles) is not built yet; "
-                    + "tls: and client-cert-auth: are");
-        }
+        boolean auth = m.bool("auth").orElse(false);
         m.finish();
-        return new Security(tls, certAuth);
+        return new Security(tls, certAuth, auth);
     }
 
     private static UpdateSettings readUpdate(YamlMap u) {

@@ -2,6 +2,7 @@ package lab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -31,7 +34,10 @@ import org.zeroturnaround.exec.ProcessResult;
 /**
  * A TLS lab with client-certificate auth through the launcher, on local and on netns: plain HTTP and a client
  * without the lab's certificate are refused, lab etcdctl works, and an isolated member is cut off both ways (it
- * refuses linearizable reads) until the heal. On Vagrant: refused before anything starts.
+ * refuses linearizable reads) until the heal. On Vagrant: refused before anything starts. And a lab with etcd's
+ * users and roles ({@code security: {auth: true}}): the passwords file, etcd's refusal of a client without a user,
+ * {@code lab etcdctl} as root, the workload user's limits, lab's own commands after restarts made members forget
+ * their tokens.
  */
 class TlsCliIT {
     @TempDir
@@ -80,6 +86,66 @@ class TlsCliIT {
         ProcessResult validate = lab("validate", "--cloudinit", "flatcar", "lab.yaml", "out/user-data/core-01.yaml",
                 "out/user-data/core-02.yaml", "out/user-data/core-03.yaml");
         assertEquals(0, validate.getExitValue(), validate.outputUTF8());
+    }
+
+    @Test
+    void usersAndRoles() throws Exception {
+        Files.writeString(dir.resolve("lab.yaml"), "name: users\nnodes: 3\nsecurity: {auth: true}\n");
+        ProcessResult up = lab("up");
+        assertEquals(0, up.getExitValue(), up.outputUTF8());
+        Path file = dir.resolve(".lab/users/auth.json");
+        assertTrue(up.outputUTF8().contains("etcd auth enabled: users root and lab, passwords in " + file
+                .toAbsolutePath()), up.outputUTF8());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)), "auth.json holds root's password");
+        JsonNode secrets = LabDir.json().readTree(file.toFile());
+        assertTrue(secrets.path("enabled").asBoolean(), secrets::toString);
+        String labPassword = secrets.path("workload").path("password").asText();
+        assertEquals(24, labPassword.length());
+        String endpoints = String.join(",", LabDir.json().readTree(lab("status", "-o", "json").outputUTF8())
+                .path("nodes").findValuesAsText("address").stream().map(a -> "http://" + a + ":2379").toList());
+
+        // without a user etcd refuses; lab etcdctl passes root's
+        ProcessResult anonymous = etcdctl(endpoints, null, "get", "/k");
+        assertNotEquals(0, anonymous.getExitValue());
+        assertTrue(anonymous.outputUTF8().contains("user name is empty"), anonymous.outputUTF8());
+        assertEquals(0, lab("etcdctl", "--", "put", "/k", "v").getExitValue());
+        String users = lab("etcdctl", "--", "user", "list").outputUTF8();
+        assertEquals(List.of("lab", "root"), users.lines().map(String::trim).filter(l -> !l.isEmpty()).sorted()
+                .toList(), users);
+
+        // the workload's user reads and writes any key, and may not change users or take snapshots
+        ProcessResult get = etcdctl(endpoints, "lab:" + labPassword, "get", "/k", "--print-value-only");
+        assertEquals("v", get.outputUTF8().trim(), get.outputUTF8());
+        assertEquals(0, etcdctl(endpoints, "lab:" + labPassword, "put", "/mine", "x").getExitValue());
+        ProcessResult userAdd = etcdctl(endpoints, "lab:" + labPassword, "user", "add", "eve:pw");
+        assertNotEquals(0, userAdd.getExitValue());
+        assertTrue(userAdd.outputUTF8().contains("permission denied"), userAdd.outputUTF8());
+        ProcessResult wrong = etcdctl(endpoints, "lab:not-the-password", "get", "/k");
+        assertTrue(wrong.outputUTF8().contains("authentication failed"), wrong.outputUTF8());
+
+        // a restarted member forgets every token: lab's health reads log in again; its members' too
+        for (String target : new String[] {"leader", "follower"}) {
+            ProcessResult restart = lab("node", "restart", target);
+            assertEquals(0, restart.getExitValue(), restart.outputUTF8());
+        }
+        Awaitility.await("3/3 healthy after the restarts").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(300)).until(() -> lab("status").outputUTF8().contains(
+                        "quorum: yes (3/3 healthy, 2 needed)"));
+        ProcessResult save = lab("snapshot", "save", "s.db");
+        assertEquals(0, save.getExitValue(), save.outputUTF8());
+        assertTrue(Files.size(dir.resolve("s.db")) > 0);
+    }
+
+    private ProcessResult etcdctl(String endpoints, String user, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoints, "--command-timeout=5s"));
+        cmd.addAll(List.of(args));
+        ProcessExecutor p = new ProcessExecutor().command(cmd).environment("ETCDCTL_API", "3").readOutput(true)
+                .redirectErrorStream(true).timeout(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (user != null) {
+            p.environment("ETCDCTL_USER", user); // not on the command line, where ps would show it
+        }
+        return p.execute();
     }
 
     private void tlsLab(String provider) throws Exception {

@@ -56,8 +56,15 @@ class SpecProblemsTest {
                         "unknown key \"cipher\" in security; known keys: tls, client-cert-auth, auth"),
                 Arguments.of("client certs without tls", "security: {client-cert-auth: true}\n", "1:12",
                         "client-cert-auth: needs tls: true (client certificates are a TLS handshake's)"),
-                Arguments.of("auth not built", "security: {tls: true, auth: true}\n", "1:23", "security auth: (etcd's "
-                        + "users and roles) is not built yet; tls: and client-cert-auth: are"),
+                Arguments.of("auth of the wrong type", "security: {auth: yes please}\n", "1:18",
+                        "\"auth\" must be true or false, got \"yes please\""),
+                Arguments.of("auth with locksmith's etcd lock", "security: {auth: true}\nupdate: {reboot-strategy: "
+                        + "etcd-lock}\n", "2:1", "update: {reboot-strategy: etcd-lock} with security: {auth: true}: "
+                        + "locksmithd would need etcd credentials in every user-data (locksmith's etcd_username and "
+                        + "etcd_password), which lab does not render; use reboot-strategy reboot or off"),
+                Arguments.of("auth on coreos", "profile: coreos\nsecurity: {auth: true}\n", "2:1", "security: {auth: "
+                        + "true} is built for the flatcar profile (etcd v3's users and roles); the coreos profile's etcd2 "
+                        + "and fleet speak the v2 API, whose auth lab does not set up"),
                 Arguments.of("tls on coreos", "profile: coreos\nsecurity: {tls: true}\n", "2:1", "security: {tls: true} "
                         + "is built for the flatcar profile (etcd-member with its certificates under ETCD_SSL_DIR); the "
                         + "coreos profile's etcd2 has no TLS rendering"),

@@ -1,5 +1,6 @@
 package lab.provider.local;
 
+import lab.provider.Recovery;
 import lab.provider.Lab;
 import lab.provider.Network;
 import lab.provider.Readiness;
@@ -153,15 +154,9 @@ class NetworkIT extends LocalLabTest {
         return (System.nanoTime() - t) / 1_000_000;
     }
 
-    /** Every member at the same revision with the same store hash. */
+    /** Every member at the same revision with the same key-space hash. */
     static void assertConverged(Lab lab) {
-        Awaitility.await("every member at the same revision and hash").atMost(Duration.ofSeconds(15)).until(() -> {
-            Set<String> seen = new HashSet<>();
-            for (NodeState n : lab.state().members()) {
-                long[] h = EtcdHttp.hash(n.clientUrl(), CALL);
-                seen.add(h[0] + "@" + h[1]);
-            }
-            return seen.size() == 1;
-        });
+        Awaitility.await("every member at the same revision and hash").atMost(Duration.ofSeconds(15))
+                .until(() -> Recovery.divergence(lab, CALL).isEmpty());
     }
 }
