@@ -165,8 +165,46 @@ public final class Lab {
                     Ipv4.format(spec.subnet().hostAddress()), false, nodes, userData, 0, 0, 0);
             LabDir.json().readValue(LabDir.json().writeValueAsBytes(s), LabState.class);
             DaemonView.of(s).toText();
+            warmUpTls();
         } catch (java.io.IOException | RuntimeException e) {
             // only the classes mattered
+        }
+    }
+
+    /**
+     * A TLS lab's first steps in this JVM, on made-up certificates: Bouncy Castle building them, SunEC signing,
+     * and one TLS 1.3 handshake with a client certificate over loopback, so that the archive holds those classes
+     * (a cold TLS `lab up` spent about 250 ms loading them: docs/benchmarks.md "TLS lab up").
+     */
+    private static void warmUpTls() throws java.io.IOException {
+        Path tmp = Files.createTempDirectory("lab-warm-up");
+        try {
+            Pki pki = Pki.create(tmp.resolve("pki"), "warm");
+            pki.issueNode("core-01", "127.0.0.1");
+            try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) pki.context("core-01")
+                    .getServerSocketFactory().createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                server.setNeedClientAuth(true);
+                server.setSoTimeout(5000);
+                Thread accept = new Thread(() -> {
+                    try (java.net.Socket s = server.accept()) {
+                        s.getOutputStream().write(1);
+                    } catch (java.io.IOException ignored) {
+                        // the client says whether it worked; only the classes matter
+                    }
+                });
+                accept.start();
+                try (javax.net.ssl.SSLSocket c = (javax.net.ssl.SSLSocket) pki.context(Pki.CLIENT)
+                        .getSocketFactory().createSocket(server.getInetAddress(), server.getLocalPort())) {
+                    c.setSoTimeout(5000);
+                    c.startHandshake();
+                    c.getInputStream().read();
+                }
+                accept.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            LabDir.deleteTree(tmp);
         }
     }
 
