@@ -235,30 +235,39 @@ public final class EtcdHttp {
      */
     public static void enableAuth(String endpoint, Auth.Secrets secrets, Duration timeout) {
         String all = Base64.getEncoder().encodeToString(new byte[] {0});
-        List<Runnable> steps = List.of(
-                () -> post(endpoint, "/v3/auth/role/add", JSON.createObjectNode().put("name", Auth.ROOT), timeout),
-                () -> post(endpoint, "/v3/auth/user/add", JSON.createObjectNode().put("name", secrets.root().user())
-                        .put("password", secrets.root().password()), timeout),
-                () -> post(endpoint, "/v3/auth/user/grant", JSON.createObjectNode().put("user", secrets.root().user())
-                        .put("role", Auth.ROOT), timeout),
-                () -> post(endpoint, "/v3/auth/role/add", JSON.createObjectNode().put("name", Auth.WORKLOAD), timeout),
-                () -> {
-                    ObjectNode b = JSON.createObjectNode().put("name", Auth.WORKLOAD);
-                    b.putObject("perm").put("permType", "READWRITE").put("key", all).put("range_end", all);
-                    post(endpoint, "/v3/auth/role/grant", b, timeout);
-                },
-                () -> post(endpoint, "/v3/auth/user/add", JSON.createObjectNode().put("name",
-                        secrets.workload().user()).put("password", secrets.workload().password()), timeout),
-                () -> post(endpoint, "/v3/auth/user/grant", JSON.createObjectNode().put("user",
-                        secrets.workload().user()).put("role", Auth.WORKLOAD), timeout),
-                () -> post(endpoint, "/v3/auth/enable", JSON.createObjectNode(), timeout));
-        for (Runnable step : steps) {
-            try {
-                step.run();
-            } catch (EtcdException e) {
-                if (!e.etcdError().contains("already exists") && !e.etcdError().contains("already granted")) {
-                    throw e;
-                }
+        // two chains at once (each step is a raft write), then "auth enable" once both users have their roles
+        java.util.concurrent.CompletableFuture<Void> root = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            idempotent(() -> post(endpoint, "/v3/auth/role/add", JSON.createObjectNode().put("name", Auth.ROOT),
+                    timeout));
+            idempotent(() -> post(endpoint, "/v3/auth/user/add", JSON.createObjectNode().put("name",
+                    secrets.root().user()).put("password", secrets.root().password()), timeout));
+            idempotent(() -> post(endpoint, "/v3/auth/user/grant", JSON.createObjectNode().put("user",
+                    secrets.root().user()).put("role", Auth.ROOT), timeout));
+        });
+        idempotent(() -> post(endpoint, "/v3/auth/role/add", JSON.createObjectNode().put("name", Auth.WORKLOAD),
+                timeout));
+        ObjectNode grant = JSON.createObjectNode().put("name", Auth.WORKLOAD);
+        grant.putObject("perm").put("permType", "READWRITE").put("key", all).put("range_end", all);
+        idempotent(() -> post(endpoint, "/v3/auth/role/grant", grant, timeout));
+        idempotent(() -> post(endpoint, "/v3/auth/user/add", JSON.createObjectNode().put("name",
+                secrets.workload().user()).put("password", secrets.workload().password()), timeout));
+        idempotent(() -> post(endpoint, "/v3/auth/user/grant", JSON.createObjectNode().put("user",
+                secrets.workload().user()).put("role", Auth.WORKLOAD), timeout));
+        try {
+            root.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        idempotent(() -> post(endpoint, "/v3/auth/enable", JSON.createObjectNode(), timeout));
+    }
+
+    /** A step of enableAuth: etcd's "already exists" means an earlier, interrupted bring-up did it. */
+    private static void idempotent(Runnable step) {
+        try {
+            step.run();
+        } catch (EtcdException e) {
+            if (!e.etcdError().contains("already exists") && !e.etcdError().contains("already granted")) {
+                throw e;
             }
         }
     }

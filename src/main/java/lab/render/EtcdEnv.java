@@ -97,6 +97,12 @@ public final class EtcdEnv {
         if (spec.etcd().quotaBackendBytes() > 0) {
             env.put("ETCD_QUOTA_BACKEND_BYTES", Long.toString(spec.etcd().quotaBackendBytes()));
         }
+        if (spec.security().auth()) {
+            // bcrypt's cost guards weak passwords against offline guessing; a lab's are 24 random characters. At
+            // etcd's default (10) each user's creation took ~100 ms on every member and each login ~80 ms, half a
+            // second of `lab up`; at 4 (bcrypt's minimum) a few ms (docs/benchmarks.md "TLS lab up").
+            env.put("ETCD_BCRYPT_COST", "4");
+        }
         return env;
     }
 

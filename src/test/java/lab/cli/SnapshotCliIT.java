@@ -42,6 +42,14 @@ class SnapshotCliIT {
         assertTrue(save.outputUTF8().matches("(?s).*saved s\\.db: revision \\d+, \\d+ keys, \\d+ bytes.*"),
                 save.outputUTF8());
         assertFalse(Files.exists(dir.resolve("s.db.part")), "no half file beside it");
+        // from a member named, not the leader; an unknown one is refused before anything is written
+        ProcessResult from = lab("snapshot", "save", "f.db", "--from", "core-03", "--name", "snap");
+        assertEquals(0, from.getExitValue(), from.outputUTF8());
+        assertTrue(from.outputUTF8().contains("core-03"), from.outputUTF8());
+        assertTrue(Files.size(dir.resolve("f.db")) > 0);
+        ProcessResult unknown = lab("snapshot", "save", "g.db", "--from", "core-09", "--name", "snap");
+        assertEquals(2, unknown.getExitValue(), unknown.outputUTF8());
+        assertFalse(Files.exists(dir.resolve("g.db")));
         assertEquals(0, lab("etcdctl", "--name", "snap", "--", "put", "/k", "after").getExitValue());
 
         ProcessResult up = lab("snapshot", "restore", "s.db", "--name", "snap");

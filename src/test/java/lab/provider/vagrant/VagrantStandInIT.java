@@ -221,6 +221,21 @@ class VagrantStandInIT {
             assertEquals(3 + 3, args.size(), "a user-data file per member (each has its own certificate)");
             ok(args.toArray(String[]::new));
         }
+        // a snapshot is saved from a VM; what is not built for VMs is refused, one line each, nothing changed
+        assertTrue(ok("snapshot", "save", "vm.db", "--name", "vsi").contains("vm.db"));
+        ProcessResult restore = lab("snapshot", "restore", "vm.db", "--force", "--name", "vsi");
+        assertEquals(4, restore.getExitValue(), restore.outputUTF8());
+        assertTrue(restore.outputUTF8().contains("lab snapshot restore writes the members' data directories, which "
+                + "are on this machine on the local and netns providers only"), restore.outputUTF8());
+        ProcessResult force = lab("member", "force-new-cluster", "core-01", "--name", "vsi");
+        assertEquals(4, force.getExitValue(), force.outputUTF8());
+        assertTrue(force.outputUTF8().contains("runs on VMs (not built yet: see README)"), force.outputUTF8());
+        ProcessResult add = lab("member", "add", "--name", "vsi");
+        assertEquals(2, add.getExitValue(), add.outputUTF8());
+        assertEquals("lab: adding a member to a TLS lab on VMs is not built yet: its user-data would need a "
+                + "certificate of its own; on local and netns labs it gets one", add.outputUTF8().trim());
+        String status = ok("status", "--name", "vsi");
+        assertTrue(status.contains("quorum: yes (3/3 healthy, 2 needed)"), status);
     }
 
     @Test
