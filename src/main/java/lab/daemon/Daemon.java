@@ -285,7 +285,25 @@ public final class Daemon {
         }
         for (Map.Entry<String, String> m : wanted.entrySet()) {
             if (!proxies.containsKey(m.getKey())) {
-                javax.net.ssl.SSLContext tls = pki == null ? null : pki.context(m.getKey());
+                // made on a thread of its own while the proxy already listens: three of them took 250 ms of a
+                // cold daemon's start, with the members' peers dialing in vain meanwhile
+                java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext> tls = null;
+                if (pki != null) {
+                    lab.pki.Pki p = pki;
+                    String node = m.getKey();
+                    java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext> f =
+                            new java.util.concurrent.CompletableFuture<>();
+                    Thread t = new Thread(() -> {
+                        try {
+                            f.complete(p.context(node));
+                        } catch (RuntimeException e) {
+                            f.completeExceptionally(e);
+                        }
+                    }, "tls-" + node);
+                    t.setDaemon(true);
+                    t.start();
+                    tls = f;
+                }
                 proxies.put(m.getKey(), new PeerProxy(m.getKey(), new InetSocketAddress(m.getValue(), 2380),
                         new InetSocketAddress(m.getValue(), HIDDEN_PEER_PORT), rules::get, this::nodeOf, tls));
             }

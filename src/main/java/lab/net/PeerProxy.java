@@ -39,8 +39,12 @@ public final class PeerProxy implements Closeable {
     private final Supplier<LinkRules> rules;
     private final Function<String, String> senderName;
     private final ServerSocket server;
-    /** A TLS lab's: the node's certificate, served to dialing peers and presented to the member; else null. */
-    private final javax.net.ssl.SSLContext tls;
+    /**
+     * A TLS lab's: the node's certificate, served to dialing peers and presented to the member; else null. Made
+     * while the proxy already listens (a cold JVM spends ~80 ms on each), so peers that dial early are accepted and
+     * wait for it instead of being refused and retrying later.
+     */
+    private final java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext> tls;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
 
     /**
@@ -87,7 +91,8 @@ public final class PeerProxy implements Closeable {
      */
     public PeerProxy(String node, InetSocketAddress listen, InetSocketAddress target, Supplier<LinkRules> rules,
                      Function<String, String> senderName) throws IOException {
-        this(node, listen, target, rules, senderName, null);
+        this(node, listen, target, rules, senderName,
+                (java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext>) null);
     }
 
     /**
@@ -97,20 +102,21 @@ public final class PeerProxy implements Closeable {
      */
     public PeerProxy(String node, InetSocketAddress listen, InetSocketAddress target, Supplier<LinkRules> rules,
                      Function<String, String> senderName, javax.net.ssl.SSLContext tls) throws IOException {
+        this(node, listen, target, rules, senderName, tls == null ? null
+                : java.util.concurrent.CompletableFuture.completedFuture(tls));
+    }
+
+    /** @param tls as above, still being made: the proxy listens at once and handshakes once it is there */
+    public PeerProxy(String node, InetSocketAddress listen, InetSocketAddress target, Supplier<LinkRules> rules,
+                     Function<String, String> senderName,
+                     java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext> tls) throws IOException {
         this.node = node;
         this.listen = listen;
         this.target = target;
         this.rules = rules;
         this.senderName = senderName;
         this.tls = tls;
-        if (tls != null) {
-            javax.net.ssl.SSLServerSocket ss = (javax.net.ssl.SSLServerSocket) tls.getServerSocketFactory()
-                    .createServerSocket();
-            ss.setNeedClientAuth(true);
-            this.server = ss;
-        } else {
-            this.server = new ServerSocket();
-        }
+        this.server = new ServerSocket(); // TLS, when the lab has it, is layered on each accepted connection
         server.setReuseAddress(true);
         server.bind(listen);
         Thread t = new Thread(this::acceptLoop, "proxy-" + node);
@@ -162,10 +168,17 @@ public final class PeerProxy implements Closeable {
         }
     }
 
-    private void handle(Socket in) {
+    private void handle(Socket accepted) {
+        Socket in;
+        try {
+            accepted.setTcpNoDelay(true);
+            in = tls == null ? accepted : secured(accepted);
+        } catch (IOException e) {
+            closeQuietly(accepted);
+            return;
+        }
         Socket out = null;
         try {
-            in.setTcpNoDelay(true);
             in.setSoTimeout(10_000);
             byte[] head = readHead(in.getInputStream());
             if (head.length < 4) {
@@ -270,7 +283,24 @@ public final class PeerProxy implements Closeable {
 
     /** An unconnected socket to the member: TLS with the node's certificate on a TLS lab. */
     private Socket upstream() throws IOException {
-        return tls == null ? new Socket() : tls.getSocketFactory().createSocket();
+        return tls == null ? new Socket() : context().getSocketFactory().createSocket();
+    }
+
+    /** TLS on an accepted connection, server side, the peer's certificate required (--peer-client-cert-auth). */
+    private Socket secured(Socket accepted) throws IOException {
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context().getSocketFactory().createSocket(accepted, null,
+                true);
+        s.setUseClientMode(false);
+        s.setNeedClientAuth(true);
+        return s;
+    }
+
+    private javax.net.ssl.SSLContext context() throws IOException {
+        try {
+            return tls.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            throw new IOException("the proxy's TLS context for " + node + " could not be made: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -411,12 +411,19 @@ public final class Lab {
             throw new EnvironmentException("cannot remove " + dir.root().resolve("daemon.json") + ": "
                     + e.getMessage(), e);
         }
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+        String archive = System.getProperty("lab.jsa");
+        if (archive != null && Files.exists(Path.of(archive))) {
+            // the launcher's class-data archive (same class path): its TLS classes made a TLS lab's first peer
+            // handshakes 150 ms instead of 230 (docs/benchmarks.md "TLS lab up")
+            cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:disable"));
+        }
+        cmd.addAll(List.of(
                 // a small heap to start from: the JVM's default (1/64 of the machine's memory) let an open page's
                 // garbage grow the daemon by 89 MiB before the first collection (docs/benchmarks.md)
                 "-Xms24m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "lab.Main", "daemon", "--dir", dir.root().toAbsolutePath().toString(), "--host", hostAddress());
+                "lab.Main", "daemon", "--dir", dir.root().toAbsolutePath().toString(), "--host", hostAddress()));
         Processes.Started p = Processes.start(cmd, Map.of(), dir.daemonLog());
         mutate(s -> s.withDaemon(p.pid(), p.startedAt(), 0));
         return p;
