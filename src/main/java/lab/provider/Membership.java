@@ -9,13 +9,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import lab.render.LabRenderer;
 import lab.etcd.EtcdException;
 import lab.etcd.EtcdHttp;
 import lab.etcd.Tls;
 import lab.etcd.Member;
 import lab.render.NodeEtcd;
 import lab.spec.BadInputException;
-import lab.spec.ProviderKind;
 import lab.spec.EnvironmentException;
 import lab.spec.Ipv4;
 import lab.spec.Role;
@@ -61,10 +61,6 @@ public final class Membership {
         if (existing.isPresent() && existing.get().process() != NodeState.Process.REMOVED) {
             throw new BadInputException("node \"" + node + "\" is already in lab \"" + lab.state().name() + "\"");
         }
-        if (lab.tls() && lab.state().provider() == ProviderKind.VAGRANT) {
-            throw new BadInputException("adding a member to a TLS lab on VMs is not built yet: its user-data would "
-                    + "need a certificate of its own; on local and netns labs it gets one");
-        }
         String specAddress = existing.map(NodeState::specAddress).orElseGet(() -> nextAddress(lab));
         String address = lab.address(specAddress);
         String peerUrl = (lab.tls() ? "https" : "http") + "://" + address + ":2380";
@@ -73,7 +69,11 @@ public final class Membership {
                 true, learner, "", NodeState.Process.STOPPED));
         lab.issueCertificate(lab.node(node));
         lab.registerAuth();
-        String userData = lab.state().userData().get(lab.state().members().get(0).name());
+        String first = lab.state().members().get(0).name();
+        // the first member's user-data; a TLS lab's with the new member's own certificate and key (a VM boots
+        // with them)
+        String userData = lab.tls() ? LabRenderer.withOwnCertificate(lab.state().userData().get(first), lab.pki(),
+                first, node) : lab.state().userData().get(first);
         lab.mutate(s -> s.withUserData(node, userData));
         lab.daemon().reload();
         List<Member> after;

@@ -91,6 +91,49 @@ public final class LabRenderer {
     }
 
     /**
+     * A TLS member's user-data made another member's: the blocks of {@code from}'s certificate and key swapped for
+     * {@code to}'s, as the rendering writes them. A member added at run time starts from the first member's
+     * user-data; on a VM it must carry a certificate and key of its own.
+     */
+    public static String withOwnCertificate(String userData, lab.pki.Pki pki, String from, String to) {
+        String out = userData;
+        try {
+            for (String file : new String[] {"member.crt", "member.key"}) {
+                boolean key = file.endsWith(".key");
+                String path = EtcdEnv.SSL_DIR + "/" + file;
+                String mode = key ? "0600" : "0644";
+                String before = fileBlock(path, Files.readString(key ? pki.keyFile(from) : pki.cert(from)), mode);
+                String after = fileBlock(path, Files.readString(key ? pki.keyFile(to) : pki.cert(to)), mode);
+                if (!out.contains(before)) {
+                    throw new lab.spec.EnvironmentException(from + "'s user-data does not carry its " + file
+                            + " as lab renders it: cannot give " + to + " its own");
+                }
+                out = out.replace(before, after);
+            }
+        } catch (java.io.IOException e) {
+            throw new lab.spec.EnvironmentException("cannot read " + to + "'s certificate in " + pki.dir() + ": "
+                    + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static String fileBlock(String path, String content, String mode) {
+        CloudConfigText t = new CloudConfigText();
+        t.file(path, content, mode, "etcd:etcd");
+        return t.toString();
+    }
+
+    /** Writes one user-data file; one that carries a private key (a TLS member's) is readable by its owner only. */
+    public static void writeUserData(Path p, String content) throws IOException {
+        if (content.contains("PRIVATE KEY-----")) {
+            Files.deleteIfExists(p);
+            Files.createFile(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(p, content);
+    }
+
+    /**
      * Writes the rendering under {@code out}. Stale user-data files of an earlier rendering (a role that is gone)
      * are removed, so the directory always equals what the spec renders to.
      */
@@ -110,13 +153,8 @@ public final class LabRenderer {
             for (Map.Entry<String, String> e : r.files().entrySet()) {
                 Path p = out.resolve(e.getKey());
                 Files.createDirectories(p.getParent());
-                if (e.getValue().contains("PRIVATE KEY-----")) {
-                    // a TLS member's user-data carries its key: readable by its owner only, as the key in pki/
-                    Files.deleteIfExists(p);
-                    Files.createFile(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-                }
-                Files.writeString(p, e.getValue());
+                // a TLS member's user-data carries its key: readable by its owner only, as the key in pki/
+                writeUserData(p, e.getValue());
                 written.add(p);
             }
         } catch (IOException e) {

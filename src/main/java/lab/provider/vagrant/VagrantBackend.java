@@ -278,7 +278,7 @@ public final class VagrantBackend extends SshNodeBackend {
                     .replaceFirst("user_data: \"[^\"]+\"", "user_data: \"" + userDataFile + "\"");
             int end = text.indexOf('\n', text.lastIndexOf("{ name: \"")) + 1;
             Files.writeString(vagrantfile, text.substring(0, end) + entry + "\n" + text.substring(end));
-            Files.writeString(dir.root().resolve("user-data").resolve(userDataFile), joining(
+            LabRenderer.writeUserData(dir.root().resolve("user-data").resolve(userDataFile), joining(
                     lab.state().userData().get(n.name()), join));
         } catch (IOException e) {
             throw new EnvironmentException("cannot add " + n.name() + "'s VM to " + vagrantfile + ": " + e.getMessage(),
