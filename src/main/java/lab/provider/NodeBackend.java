@@ -93,6 +93,22 @@ public interface NodeBackend {
     /** Deletes the node's etcd data directory; etcd must not run. */
     void deleteData(Lab lab, NodeState n);
 
+    /**
+     * Puts a data directory made on this machine ({@code etcdctl snapshot restore}, under the lab's folder) in place
+     * of the node's, whose etcd must not run; {@code restored} is gone afterwards. Local and netns nodes: moved in
+     * place (the same file system). VMs override it: copied into the VM over SSH.
+     */
+    default void replaceData(Lab lab, NodeState n, Path restored) {
+        Path target = hostDataDir(lab, n).orElseThrow();
+        LabDir.deleteTree(target);
+        try {
+            java.nio.file.Files.move(restored, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new lab.spec.EnvironmentException("cannot move the restored data to " + target + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** The network faults in force. */
     LinkRules rules(Lab lab);
 

@@ -28,8 +28,9 @@ import org.zeroturnaround.exec.ProcessResult;
  * survivor made a one-member cluster with {@code --force-new-cluster} and the others added back one by one, and the
  * way out of the NOSPACE alarm (compact, defragment, disarm).
  *
- * <p>Restore and force-new-cluster write data directories, so they need them on this machine: local and netns labs.
- * On Vagrant VMs they are refused before anything changes (copying a snapshot into a VM is not built yet).
+ * <p>A restore makes each member's data directory on this machine ({@code etcdctl snapshot restore}); the node's
+ * backend puts it in place: moved on local and netns nodes, copied into the VM over SSH on Vagrant. Force-new-cluster
+ * starts the survivor with ETCD_FORCE_NEW_CLUSTER (a drop-in on a VM, removed at its next start).
  */
 public final class Recovery {
     private static final Duration CALL = Duration.ofSeconds(10);
@@ -108,7 +109,6 @@ public final class Recovery {
     public static SnapshotInfo restore(Lab lab, Path file, boolean force) {
         List<NodeState> members = lab.state().members().stream().filter(n -> !n.learner())
                 .filter(n -> n.process() != NodeState.Process.REMOVED).toList();
-        List<Path> dirs = dataDirs(lab, members, "lab snapshot restore");
         SnapshotInfo info = status(file);
         List<String> running = members.stream().filter(lab::alive).map(NodeState::name).toList();
         if (!running.isEmpty() && !force) {
@@ -122,26 +122,25 @@ public final class Recovery {
                 lab.stop(n.name());
             }
         }
-        for (int i = 0; i < members.size(); i++) {
-            NodeState n = members.get(i);
-            Path tmp = dirs.get(i).resolveSibling("data.restore");
-            LabDir.deleteTree(tmp);
-            ProcessResult r = etcdctl(null, "snapshot", "restore", file.toString(), "--name", n.name(),
-                    "--initial-cluster", initial, "--initial-cluster-token", token, "--initial-advertise-peer-urls",
-                    peerUrl(n), "--data-dir", tmp.toString());
-            if (r.getExitValue() != 0) {
-                LabDir.deleteTree(tmp);
-                throw new EnvironmentException("restoring " + n.name() + " from " + file + " failed: "
-                        + last(r.outputUTF8()));
+        // each member's data made here, beside the lab's own (the same file system as a local or netns node's);
+        // the backend puts it in place: moved on this machine, copied into a VM
+        Path staging = lab.dir().root().resolve("restore").toAbsolutePath();
+        LabDir.deleteTree(staging);
+        try {
+            for (NodeState n : members) {
+                Path tmp = staging.resolve(n.name());
+                ProcessResult r = etcdctl(null, "snapshot", "restore", file.toString(), "--name", n.name(),
+                        "--initial-cluster", initial, "--initial-cluster-token", token,
+                        "--initial-advertise-peer-urls", peerUrl(n), "--data-dir", tmp.toString());
+                if (r.getExitValue() != 0) {
+                    throw new EnvironmentException("restoring " + n.name() + " from " + file + " failed: "
+                            + last(r.outputUTF8()));
+                }
+                lab.backend().replaceData(lab, n, tmp);
+                lab.update(lab.node(n.name()).withProcess(0, 0, NodeState.Process.STOPPED));
             }
-            LabDir.deleteTree(dirs.get(i));
-            try {
-                Files.move(tmp, dirs.get(i), StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new EnvironmentException("cannot move the restored data to " + dirs.get(i) + ": "
-                        + e.getMessage(), e);
-            }
-            lab.update(lab.node(n.name()).withProcess(0, 0, NodeState.Process.STOPPED));
+        } finally {
+            LabDir.deleteTree(staging);
         }
         for (NodeState n : members) {
             lab.start(n.name());
@@ -169,7 +168,6 @@ public final class Recovery {
                 .filter(n -> n.process() != NodeState.Process.REMOVED).toList();
         List<NodeState> all = new ArrayList<>(others);
         all.add(s);
-        dataDirs(lab, all, "force-new-cluster");
         for (NodeState n : all) {
             if (lab.alive(n)) {
                 lab.stop(n.name());
@@ -275,16 +273,6 @@ public final class Recovery {
 
     public static String size(long bytes) {
         return bytes >= 1 << 20 ? String.format("%.1f MiB", bytes / 1048576.0) : (bytes >> 10) + " kB";
-    }
-
-    private static List<Path> dataDirs(Lab lab, List<NodeState> members, String what) {
-        List<Path> out = new ArrayList<>();
-        for (NodeState n : members) {
-            out.add(lab.backend().hostDataDir(lab, n).orElseThrow(() -> new EnvironmentException(what + " writes "
-                    + "the members' data directories, which are on this machine on the local and netns providers "
-                    + "only; lab \"" + lab.state().name() + "\" runs on VMs (not built yet: see README)")));
-        }
-        return out;
     }
 
     private static String peerUrl(NodeState n) {

@@ -238,15 +238,19 @@ public final class VagrantBackend extends SshNodeBackend {
         }
         poweredOn(lab.dir(), n.name());
         StringBuilder prelude = new StringBuilder();
-        if (!extraEnv.isEmpty()) {
-            // a member added at run time joins with initial-cluster-state existing: a drop-in of the lab's own
-            StringBuilder dropIn = new StringBuilder("[Service]\n");
-            extraEnv.forEach((k, v) -> dropIn.append("Environment=\"").append(k).append('=').append(v)
-                    .append("\"\n"));
-            prelude.append("mkdir -p /etc/systemd/system/").append(p.unit()).append(".d && ")
-                    .append(Shell.heredoc("cat > /etc/systemd/system/" + p.unit()
-                            + ".d/30-lab-join.conf", dropIn.toString()))
-                    .append("\nsystemctl daemon-reload");
+        String dir = "/etc/systemd/system/" + p.unit() + ".d";
+        if (extraEnv.containsKey("ETCD_FORCE_NEW_CLUSTER")) {
+            // lab member force-new-cluster: for this start only (the flag rewrites the membership at every start)
+            prelude.append("mkdir -p ").append(dir).append(" && ").append(Shell.heredoc("cat > " + dir + "/"
+                    + FORCE_DROP_IN, dropIn(extraEnv))).append("\nsystemctl daemon-reload");
+        } else {
+            prelude.append("if [ -e ").append(dir).append('/').append(FORCE_DROP_IN).append(" ]; then rm -f ")
+                    .append(dir).append('/').append(FORCE_DROP_IN).append(" && systemctl daemon-reload; fi");
+            if (!extraEnv.isEmpty()) {
+                // a member added at run time joins with initial-cluster-state existing: a drop-in of the lab's own
+                prelude.append("\nmkdir -p ").append(dir).append(" && ").append(Shell.heredoc("cat > " + dir
+                        + "/30-lab-join.conf", dropIn(extraEnv))).append("\nsystemctl daemon-reload");
+            }
         }
         long pid = machine(lab, n.name()).start(prelude.toString()).orElseThrow(() -> new EnvironmentException(
                 n.name() + ": " + p.unit() + " did not start; `lab ssh " + n.name() + " -- journalctl -u " + p.unit()
@@ -287,6 +291,58 @@ public final class VagrantBackend extends SshNodeBackend {
         lab.log().accept(n.name() + ": a new VM, joining with initial-cluster-state existing");
         cli.up(List.of(n.name()), false, lab.log());
         learnHosts(dir, cli, List.of(n.name()));
+    }
+
+    /** The drop-in of a start with ETCD_FORCE_NEW_CLUSTER; the next start removes it. */
+    private static final String FORCE_DROP_IN = "40-lab-force-new-cluster.conf";
+
+    private static String dropIn(Map<String, String> env) {
+        StringBuilder b = new StringBuilder("[Service]\n");
+        env.forEach((k, v) -> b.append("Environment=\"").append(k).append('=').append(v).append("\"\n"));
+        return b.toString();
+    }
+
+    /**
+     * A data directory restored on this machine, copied into the VM: packed with tar, uploaded over SFTP to /tmp,
+     * unpacked as root into etcd's data directory (emptied first) and given that directory's owner (etcd, the user
+     * Flatcar's etcd-member runs etcd as). etcd must not run.
+     */
+    @Override
+    public void replaceData(Lab lab, NodeState n, Path restored) {
+        Path archive = restored.resolveSibling(n.name() + ".tar.gz");
+        String remote = "/tmp/lab-restore-" + n.name() + ".tar.gz";
+        String dataDir = profile(Vms.read(lab.dir())).dataDir();
+        try {
+            int rc = new org.zeroturnaround.exec.ProcessExecutor().command("tar", "-C", restored.toString(), "-czf",
+                    archive.toString(), ".").redirectErrorStream(true).readOutput(true).execute().getExitValue();
+            if (rc != 0) {
+                throw new EnvironmentException("cannot pack " + restored + " for " + n.name() + " (tar exited " + rc
+                        + ")");
+            }
+            Machine m = machine(lab, n.name());
+            m.transport().upload(archive, remote, 0600);
+            var r = m.exec("set -e; owner=$(stat -c %u:%g " + dataDir + "); rm -rf " + dataDir + "/*; tar -xzf "
+                    + remote + " -C " + dataDir + "; chown -R \"$owner\" " + dataDir + "; rm -f " + remote,
+                    Duration.ofSeconds(60));
+            if (!r.ok()) {
+                throw new EnvironmentException(n.name() + ": could not put the restored data in " + dataDir + " (exit "
+                        + r.exitCode() + "): " + (r.stderr() + r.stdout()).trim());
+            }
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot pack " + restored + " for " + n.name() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EnvironmentException("interrupted while packing " + n.name() + "'s restored data", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new EnvironmentException("tar did not finish packing " + restored, e);
+        } finally {
+            LabDir.deleteTree(restored);
+            try {
+                Files.deleteIfExists(archive);
+            } catch (IOException ignored) {
+                // the staging folder goes with the restore
+            }
+        }
     }
 
     /** The members' user-data with the joining member's initial cluster and state (Flatcar drop-in or coreos.etcd2). */
