@@ -37,7 +37,8 @@ import lab.spec.EnvironmentException;
  * them, and a token idle for {@code --auth-token-ttl} (300 s) expires. The gateway calls ({@link EtcdHttp}) carry
  * the lab's token and authenticate again when a member answers "invalid auth token" or "user name is empty";
  * a call that needs no user (a member's status, the member list, alarms) never authenticates, so `lab status`
- * pays for authentication (a bcrypt check, ~50 ms, plus a raft round) only for its health reads.
+ * pays for authentication (a bcrypt check, a few ms at the cost of 4 lab renders, and a raft round) only for its
+ * health reads.
  */
 public final class Auth {
     /** The administrator: etcd requires this name for the user whose role is root. */
