@@ -277,7 +277,7 @@ public final class Daemon {
         }
         // a lab with auth: fleet's registry calls and its units' etcdctl authenticate (`lab up` reloads the daemon
         // once auth is enabled)
-        lab.etcd.Auth.Secrets.read(root.resolve("auth.json")).ifPresent(s -> lab.etcd.Auth.register(
+        lab.etcd.Auth.Secrets.read(root.resolve(lab.etcd.Auth.FILE)).ifPresent(s -> lab.etcd.Auth.register(
                 view.nodes().stream().map(n -> n[2]).toList(), s));
         Map<String, String> wanted = new ConcurrentHashMap<>();
         if (view.proxied()) {
@@ -287,23 +287,14 @@ public final class Daemon {
             if (!proxies.containsKey(m.getKey())) {
                 // made on a thread of its own while the proxy already listens: three of them took 250 ms of a
                 // cold daemon's start, with the members' peers dialing in vain meanwhile
-                java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext> tls = null;
-                if (pki != null) {
-                    lab.pki.Pki p = pki;
-                    String node = m.getKey();
-                    java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext> f =
-                            new java.util.concurrent.CompletableFuture<>();
-                    Thread t = new Thread(() -> {
-                        try {
-                            f.complete(p.context(node));
-                        } catch (RuntimeException e) {
-                            f.completeExceptionally(e);
-                        }
-                    }, "tls-" + node);
-                    t.setDaemon(true);
-                    t.start();
-                    tls = f;
-                }
+                lab.pki.Pki p = pki;
+                String node = m.getKey();
+                java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext> tls = p == null ? null
+                        : java.util.concurrent.CompletableFuture.supplyAsync(() -> p.context(node), task -> {
+                            Thread t = new Thread(task, "tls-" + node);
+                            t.setDaemon(true);
+                            t.start();
+                        });
                 proxies.put(m.getKey(), new PeerProxy(m.getKey(), new InetSocketAddress(m.getValue(), 2380),
                         new InetSocketAddress(m.getValue(), HIDDEN_PEER_PORT), rules::get, this::nodeOf, tls));
             }

@@ -45,6 +45,8 @@ public final class Auth {
     public static final String ROOT = "root";
     /** The workload's user and role. */
     public static final String WORKLOAD = "lab";
+    /** The file in a lab's folder ({@code .lab/<name>/}) that keeps the passwords. */
+    public static final String FILE = "auth.json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Map<String, Entry> BY_ADDRESS = new ConcurrentHashMap<>();

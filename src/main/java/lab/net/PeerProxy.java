@@ -91,22 +91,15 @@ public final class PeerProxy implements Closeable {
      */
     public PeerProxy(String node, InetSocketAddress listen, InetSocketAddress target, Supplier<LinkRules> rules,
                      Function<String, String> senderName) throws IOException {
-        this(node, listen, target, rules, senderName,
-                (java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext>) null);
+        this(node, listen, target, rules, senderName, null);
     }
 
     /**
      * @param tls for a TLS lab: the proxy terminates the peers' TLS with the node's certificate (requiring theirs,
      *     as etcd's --peer-client-cert-auth does), reads the sender from the decrypted request as on a plain lab, and
      *     dials the member over TLS presenting the node's certificate. It may: the certificates are the lab's own.
+     *     Still being made when the proxy starts: it listens at once and handshakes once the context is there.
      */
-    public PeerProxy(String node, InetSocketAddress listen, InetSocketAddress target, Supplier<LinkRules> rules,
-                     Function<String, String> senderName, javax.net.ssl.SSLContext tls) throws IOException {
-        this(node, listen, target, rules, senderName, tls == null ? null
-                : java.util.concurrent.CompletableFuture.completedFuture(tls));
-    }
-
-    /** @param tls as above, still being made: the proxy listens at once and handshakes once it is there */
     public PeerProxy(String node, InetSocketAddress listen, InetSocketAddress target, Supplier<LinkRules> rules,
                      Function<String, String> senderName,
                      java.util.concurrent.CompletableFuture<javax.net.ssl.SSLContext> tls) throws IOException {

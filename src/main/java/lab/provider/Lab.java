@@ -29,7 +29,6 @@ import lab.spec.ProviderKind;
  */
 public final class Lab {
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
-    private static final String AUTH_FILE = "auth.json";
     private final LabDir dir;
     private final Consumer<String> log;
     private final NodeBackend backend;
@@ -53,12 +52,12 @@ public final class Lab {
 
     /** The lab's etcd users and whether its auth is on ({@code security: {auth: true}}); empty for a lab without. */
     public Optional<Auth.Secrets> auth() {
-        return Auth.Secrets.read(dir.root().resolve(AUTH_FILE));
+        return Auth.Secrets.read(dir.root().resolve(Auth.FILE));
     }
 
     /** Where the passwords of a lab with auth are kept (mode 0600). */
     public Path authFile() {
-        return dir.root().resolve(AUTH_FILE).toAbsolutePath();
+        return dir.root().resolve(Auth.FILE).toAbsolutePath();
     }
 
     /** Tells this JVM's clients which addresses are the lab's, with its users (called again for a new member). */
@@ -73,6 +72,12 @@ public final class Lab {
      * A no-op otherwise.
      */
     public synchronized void enableAuth() {
+        // what this JVM registered (from auth.json, when the lab was opened): no file read on the way out, which is
+        // every call once auth is on and every call for a lab without it
+        if (state.members().isEmpty() || Auth.secrets(state.members().get(0).clientUrl()).map(Auth.Secrets::enabled)
+                .orElse(true)) {
+            return;
+        }
         Optional<Auth.Secrets> secrets = auth();
         if (secrets.isEmpty() || secrets.get().enabled()) {
             return;
@@ -85,7 +90,7 @@ public final class Lab {
             try {
                 lab.etcd.EtcdHttp.enableAuth(m.clientUrl(), secrets.get(), Duration.ofSeconds(10));
                 Auth.Secrets on = secrets.get().enable();
-                on.write(dir.root().resolve(AUTH_FILE));
+                on.write(dir.root().resolve(Auth.FILE));
                 registerAuth();
                 if (state.daemonPid() != 0) {
                     daemon().reload();
@@ -302,7 +307,7 @@ public final class Lab {
             }
             if (spec.security().auth()) {
                 // before any process: a lab whose auth is half set up still has its passwords on disk
-                Auth.Secrets.generate().write(dir.root().resolve(AUTH_FILE));
+                Auth.Secrets.generate().write(dir.root().resolve(Auth.FILE));
             }
             LabRenderer.Rendered rendered = LabRenderer.render(spec, pki);
             List<NodeState> nodes = new ArrayList<>();

@@ -157,15 +157,12 @@ public final class LabDir {
 
     /** Removes the whole lab directory. */
     public void delete() {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + root + ": " + e.getMessage(), e);
+        try {
+            deleteTree(root);
+        } catch (lab.spec.EnvironmentException e) {
+            // as before deleteTree existed: an I/O failure here (exit 5), where deleteTree's callers report exit 4
+            IOException io = (IOException) e.getCause();
+            throw new UncheckedIOException("cannot remove " + root + ": " + io.getMessage(), io);
         }
     }
 

@@ -339,7 +339,7 @@ public final class Recovery {
      * not through the JSON gateway, where 3.4 maps Hash and HashKV to one path, /v3/maintenance/hash, and serves
      * Hash (rpc.proto, gw/rpc.pb.gw.go).
      */
-    public static Map<String, Long> hashKv(Lab lab, List<NodeState> members, long revision, Duration timeout) {
+    private static Map<String, Long> hashKv(Lab lab, List<NodeState> members, long revision, Duration timeout) {
         Map<String, Long> out = new java.util.HashMap<>();
         if (members.isEmpty()) {
             return out;

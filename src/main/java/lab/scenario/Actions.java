@@ -268,10 +268,10 @@ final class Actions {
         List<String> nodes = run.resolve(step.arg("on"));
         for (String n : nodes) {
             NodeState node = run.lab.node(n);
-            Map<String, String> env = new java.util.HashMap<>(Map.of("LAB_NODE", n, "LAB_NODE_ADDRESS",
-                    node.address(), "ETCDCTL_API", "3", "ETCDCTL_ENDPOINTS", node.clientUrl()));
-            env.putAll(lab.etcd.Tls.etcdctlEnv(node.clientUrl()));
-            env.putAll(lab.etcd.Auth.etcdctlEnv(node.clientUrl(), true)); // a lab with auth: as root
+            // etcdctl as `lab etcdctl` runs it (ETCDCTL_API, a TLS lab's files, a lab with auth's root), this node
+            Map<String, String> env = new java.util.HashMap<>(Recovery.etcdctlEnv(run.lab));
+            env.putAll(Map.of("LAB_NODE", n, "LAB_NODE_ADDRESS", node.address(), "ETCDCTL_ENDPOINTS",
+                    node.clientUrl()));
             ExecResult r = run.lab.exec(n, step.arg("command"), env, Duration.ofSeconds(60));
             if (!r.ok()) {
                 throw new ScenarioFailure("exec on " + n + " exited " + r.exitCode() + ": " + (r.stdout()

@@ -2,11 +2,9 @@ package lab.scenario;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import lab.etcd.EtcdHttp;
 import lab.etcd.Member;
