@@ -272,6 +272,32 @@ public final class EtcdHttp {
         }
     }
 
+    /** What a member answers a login: etcd 3.4 has no call that says whether auth is on, a login does. */
+    public enum Login {
+        /** the user and password are the member's */
+        ACCEPTED,
+        /** "authentication is not enabled": the cluster has auth off */
+        AUTH_OFF,
+        /** "authentication failed, invalid user ID or password": the cluster's users are not these */
+        REFUSED
+    }
+
+    /** Logs {@code user} in through {@code endpoint} and says how it went (the token is not kept). */
+    public static Login login(String endpoint, Auth.Credentials user, Duration timeout) {
+        try {
+            authenticate(endpoint, user, timeout);
+            return Login.ACCEPTED;
+        } catch (EtcdException e) {
+            if (e.etcdError().contains("authentication is not enabled")) {
+                return Login.AUTH_OFF;
+            }
+            if (e.etcdError().contains("authentication failed")) {
+                return Login.REFUSED;
+            }
+            throw e;
+        }
+    }
+
     /** A token for {@code user} (etcd's simple token, or a JWT when the cluster is set up so). */
     static String authenticate(String endpoint, Auth.Credentials user, Duration timeout) {
         JsonNode r = send(endpoint, "/v3/auth/authenticate", JSON.createObjectNode().put("name", user.user())

@@ -145,10 +145,46 @@ public final class Recovery {
         for (NodeState n : members) {
             lab.start(n.name());
         }
+        Optional<Auth.Secrets> auth = lab.auth().filter(Auth.Secrets::enabled);
+        if (auth.isPresent()) {
+            restoreAuth(lab, members.get(0), auth.get(), file);
+        }
         Readiness.awaitCluster(lab, Duration.ofSeconds(30));
         lab.log().accept(String.format("restored %d member(s) from %s (revision %d, %d keys)", members.size(), file,
                 info.revision(), info.totalKeys()));
         return info;
+    }
+
+    /**
+     * A lab with auth restored: etcd's users, roles and its auth switch are data, and came back as the snapshot had
+     * them. Without auth (a snapshot of a lab without it, or of this one before its auth was on) the lab makes its
+     * users and roles again and enables auth, so the lab is as its spec says; with users whose passwords are not
+     * this lab's (another lab's snapshot) every call of lab's would be refused, which is said at once rather than
+     * after readiness gave up.
+     */
+    private static void restoreAuth(Lab lab, NodeState member, Auth.Secrets secrets, Path file) {
+        String url = lab.node(member.name()).clientUrl();
+        EtcdHttp.Login login;
+        try {
+            login = org.awaitility.Awaitility.await("the restored cluster to elect a leader")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                    .until(() -> EtcdHttp.status(url, Duration.ofMillis(500)).leaderId() != 0
+                            ? EtcdHttp.login(url, secrets.root(), Duration.ofSeconds(5)) : null, x -> x != null);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return; // readiness, next, says what is wrong with the cluster
+        }
+        switch (login) {
+            case ACCEPTED -> { }
+            case AUTH_OFF -> {
+                EtcdHttp.enableAuth(url, secrets, Duration.ofSeconds(10));
+                lab.log().accept("the snapshot has etcd's auth off: users root and lab and their roles made again, "
+                        + "auth enabled (passwords in " + lab.authFile() + ")");
+            }
+            case REFUSED -> throw new BadInputException(file + " holds etcd users whose passwords are not this "
+                    + "lab's (a snapshot of another lab with auth): the restored cluster refuses lab's root user, so "
+                    + "every command of lab's would fail. The lab now holds the snapshot's data; restore a snapshot "
+                    + "of this lab or of a lab without auth, or `lab down` and `lab up` again");
+        }
     }
 
     /**

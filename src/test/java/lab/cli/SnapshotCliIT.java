@@ -73,6 +73,46 @@ class SnapshotCliIT {
         assertTrue(status.contains("quorum: yes (3/3 healthy, 2 needed)"), status);
     }
 
+    /**
+     * A lab with auth restored from a snapshot of a lab without it: etcd comes back with auth off and none of the
+     * lab's users, and the lab makes them again (the workload's user can read the restored key, a request without a
+     * user is refused); from another auth lab's snapshot, whose root password is not this lab's: exit 2 at once.
+     */
+    @Test
+    void aLabWithAuthKeepsItsUsersAcrossARestore() throws Exception {
+        Files.writeString(dir.resolve("plain.yaml"), "name: plain\nnodes: 1\n");
+        Files.writeString(dir.resolve("users.yaml"), "name: users\nnodes: 1\nsecurity: {auth: true}\n");
+        Files.writeString(dir.resolve("other.yaml"), "name: other\nnodes: 1\nsecurity: {auth: true}\n");
+        for (String l : new String[] {"plain", "other"}) {
+            assertEquals(0, lab("up", "-f", l + ".yaml").getExitValue());
+            assertEquals(0, lab("etcdctl", "--name", l, "--", "put", "/k", l).getExitValue());
+            assertEquals(0, lab("snapshot", "save", l + ".db", "--name", l).getExitValue());
+            assertEquals(0, lab("down", "--name", l).getExitValue());
+        }
+        assertEquals(0, lab("up", "-f", "users.yaml").getExitValue());
+        ProcessResult restore = lab("snapshot", "restore", "plain.db", "--force", "--name", "users");
+        assertEquals(0, restore.getExitValue(), restore.outputUTF8());
+        assertTrue(restore.outputUTF8().contains("the snapshot has etcd's auth off: users root and lab and their "
+                + "roles made again, auth enabled"), restore.outputUTF8());
+        String password = lab.etcd.Auth.Secrets.read(dir.resolve(".lab/users/auth.json")).orElseThrow().workload()
+                .password();
+        // etcdctl itself (lab etcdctl logs in as root): as the workload's user, then as nobody
+        String url = new lab.provider.LabDir(dir, "users").read().orElseThrow().members().get(0).clientUrl();
+        ProcessResult asLab = new org.zeroturnaround.exec.ProcessExecutor().command("etcdctl", "--endpoints", url,
+                "--user", "lab:" + password, "get", "/k", "--print-value-only").environment("ETCDCTL_API", "3")
+                .readOutput(true).execute();
+        assertEquals("plain", asLab.outputUTF8().trim(), asLab.outputUTF8());
+        ProcessResult anonymous = new org.zeroturnaround.exec.ProcessExecutor().command("etcdctl", "--endpoints", url,
+                "get", "/k").environment("ETCDCTL_API", "3").readOutput(true).execute();
+        assertTrue(anonymous.getExitValue() != 0 && anonymous.outputUTF8().contains("user name is empty"),
+                "auth is on again: " + anonymous.outputUTF8());
+
+        ProcessResult other = lab("snapshot", "restore", "other.db", "--force", "--name", "users");
+        assertEquals(2, other.getExitValue(), other.outputUTF8());
+        assertTrue(other.outputUTF8().contains("other.db holds etcd users whose passwords are not this lab's"),
+                other.outputUTF8());
+    }
+
     /** A backend past its quota: lab status names the NOSPACE alarm and the way out, in the table and in JSON. */
     @Test
     void statusShowsTheNospaceAlarm() throws Exception {
