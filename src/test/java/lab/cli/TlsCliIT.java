@@ -34,7 +34,7 @@ import org.zeroturnaround.exec.ProcessResult;
 /**
  * A TLS lab with client-certificate auth through the launcher, on local and on netns: plain HTTP and a client
  * without the lab's certificate are refused, lab etcdctl works, and an isolated member is cut off both ways (it
- * refuses linearizable reads) until the heal. On Vagrant: refused before anything starts. And a lab with etcd's
+ * refuses linearizable reads) until the heal (on Vagrant stand-ins: VagrantStandInIT). And a lab with etcd's
  * users and roles ({@code security: {auth: true}}): the passwords file, etcd's refusal of a client without a user,
  * {@code lab etcdctl} as root, the workload user's limits, lab's own commands after restarts made members forget
  * their tokens.
