@@ -147,7 +147,7 @@ public final class Recovery {
         }
         Optional<Auth.Secrets> auth = lab.auth().filter(Auth.Secrets::enabled);
         if (auth.isPresent()) {
-            restoreAuth(lab, members.get(0), auth.get(), file);
+            restoreAuth(lab, members.get(0).clientUrl(), auth.get(), file);
         }
         Readiness.awaitCluster(lab, Duration.ofSeconds(30));
         lab.log().accept(String.format("restored %d member(s) from %s (revision %d, %d keys)", members.size(), file,
@@ -162,8 +162,7 @@ public final class Recovery {
      * this lab's (another lab's snapshot) every call of lab's would be refused, which is said at once rather than
      * after readiness gave up.
      */
-    private static void restoreAuth(Lab lab, NodeState member, Auth.Secrets secrets, Path file) {
-        String url = lab.node(member.name()).clientUrl();
+    private static void restoreAuth(Lab lab, String url, Auth.Secrets secrets, Path file) {
         EtcdHttp.Login login;
         try {
             login = org.awaitility.Awaitility.await("the restored cluster to elect a leader")

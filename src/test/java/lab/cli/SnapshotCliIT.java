@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import lab.etcd.Auth;
+import lab.provider.LabDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 
 /**
@@ -94,15 +97,15 @@ class SnapshotCliIT {
         assertEquals(0, restore.getExitValue(), restore.outputUTF8());
         assertTrue(restore.outputUTF8().contains("the snapshot has etcd's auth off: users root and lab and their "
                 + "roles made again, auth enabled"), restore.outputUTF8());
-        String password = lab.etcd.Auth.Secrets.read(dir.resolve(".lab/users/auth.json")).orElseThrow().workload()
+        String password = Auth.Secrets.read(dir.resolve(".lab/users/auth.json")).orElseThrow().workload()
                 .password();
         // etcdctl itself (lab etcdctl logs in as root): as the workload's user, then as nobody
-        String url = new lab.provider.LabDir(dir, "users").read().orElseThrow().members().get(0).clientUrl();
-        ProcessResult asLab = new org.zeroturnaround.exec.ProcessExecutor().command("etcdctl", "--endpoints", url,
+        String url = new LabDir(dir, "users").read().orElseThrow().members().get(0).clientUrl();
+        ProcessResult asLab = new ProcessExecutor().command("etcdctl", "--endpoints", url,
                 "--user", "lab:" + password, "get", "/k", "--print-value-only").environment("ETCDCTL_API", "3")
                 .readOutput(true).execute();
         assertEquals("plain", asLab.outputUTF8().trim(), asLab.outputUTF8());
-        ProcessResult anonymous = new org.zeroturnaround.exec.ProcessExecutor().command("etcdctl", "--endpoints", url,
+        ProcessResult anonymous = new ProcessExecutor().command("etcdctl", "--endpoints", url,
                 "get", "/k").environment("ETCDCTL_API", "3").readOutput(true).execute();
         assertTrue(anonymous.getExitValue() != 0 && anonymous.outputUTF8().contains("user name is empty"),
                 "auth is on again: " + anonymous.outputUTF8());
@@ -130,7 +133,7 @@ class SnapshotCliIT {
         String status = lab("status").outputUTF8();
         assertTrue(status.contains("alarms: NOSPACE on core-01 (writes are refused: compact, defragment, then lab "
                 + "etcdctl -- alarm disarm)"), status);
-        assertEquals("[\"NOSPACE on core-01\"]", lab.provider.LabDir.json().readTree(lab("status", "-o", "json")
+        assertEquals("[\"NOSPACE on core-01\"]", LabDir.json().readTree(lab("status", "-o", "json")
                 .outputUTF8()).path("alarms").toString());
     }
 }
